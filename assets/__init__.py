@@ -1,0 +1,1 @@
+"""The Dagster layer: definitions, assets, checks, resources and schedules."""

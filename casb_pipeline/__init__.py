@@ -1,0 +1,1 @@
+"""casb-pipeline: an out-of-band CASB for Claude over the Compliance API."""
