@@ -123,9 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         "execute", help="carry out actions of the action list (dry run unless --execute)"
     )
     execute.add_argument("action_id", nargs="*", help="action ids; default: all open")
-    execute.add_argument(
-        "--execute", action="store_true", help="really call the delete endpoints"
-    )
+    execute.add_argument("--execute", action="store_true", help="really call the delete endpoints")
     execute.set_defaults(handler=_actions_execute)
     return parser
 
