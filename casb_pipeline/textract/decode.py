@@ -1,0 +1,71 @@
+"""Bytes to text in any common encoding, without ever failing on bad bytes."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+# Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# C0 controls other than tab, newlines, form feed and escape: rare in any text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_SAMPLE_CHARS = 64 * 1024
+_MAX_CONTROL_SHARE = 0.01
+_REPLACEMENT = "\ufffd"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    replaced: int = 0  # undecodable bytes shown as U+FFFD
+
+
+def decode_with_bom(data: bytes) -> Decoded | None:
+    """Text announced by a byte-order mark (UTF-8, UTF-16, UTF-32)."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = data.decode(codec, errors="replace")
+            return Decoded(text, codec, text.count(_REPLACEMENT))
+    return None
+
+
+def decode_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 text, also when a minority of its bytes are invalid (they become U+FFFD).
+
+    Invalid bytes count as a minority when the text has more well-formed non-ASCII
+    characters than bad bytes; otherwise another encoding is the better guess.
+    """
+    try:
+        return _textual(Decoded(data.decode("utf-8"), "utf-8"))
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count(_REPLACEMENT)
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if non_ascii - replaced < replaced:
+        return None
+    return _textual(Decoded(text, "utf-8", replaced))
+
+
+def decode_guessed(data: bytes) -> Decoded | None:
+    """Text in a legacy encoding (Latin-1, Windows-125x, Shift-JIS...), or None."""
+    match = from_bytes(data).best()
+    if match is None:
+        return None
+    return _textual(Decoded(str(match), match.encoding))
+
+
+def _textual(decoded: Decoded) -> Decoded | None:
+    sample = decoded.text[:_SAMPLE_CHARS]
+    controls = len(_CONTROLS.findall(sample))
+    return decoded if controls <= _MAX_CONTROL_SHARE * len(sample) else None
