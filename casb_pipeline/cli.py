@@ -23,13 +23,13 @@ def _date(raw: str) -> date:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from casb_pipeline.orchestrate import run_pipeline
+    from assets.runner import run_pipeline
 
     return run_pipeline(start=args.start, end=args.end, extract_only=args.command == "extract")
 
 
 def _ui(args: argparse.Namespace) -> int:
-    from casb_pipeline.orchestrate import run_ui
+    from assets.runner import run_ui
 
     return run_ui()
 

@@ -1,0 +1,128 @@
+"""`casb-pipeline run|extract|ui`: the same definitions the UI shows, on the same instance."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import dagster as dg
+
+from assets.definitions import EXTRACT_GROUPS, build_definitions, start_date_for
+from assets.instance import dagster_home, process_tags, reap_dead_runs
+from casb_pipeline.config import DataPaths, Settings
+from casb_pipeline.errors import CasbError
+from casb_pipeline.partition_plan import plan_ranges
+from casb_pipeline.run_summary import print_summary
+from casb_pipeline.simulator import Simulator, SimulatorConfig
+
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+
+
+@contextmanager
+def api_environment(settings: Settings) -> Iterator[Settings]:
+    """With a key: the configured API. Without: one embedded simulator for the command."""
+    if settings.api_key:
+        print(f"Compliance API: {settings.api_base_url}", file=sys.stderr)
+        yield settings
+        return
+    sim_config = SimulatorConfig.from_env()
+    saved = {k: os.environ.get(k) for k in ("ANTHROPIC_COMPLIANCE_ACCESS_KEY", "CASB_API_BASE_URL")}
+    with Simulator(dataclasses.replace(sim_config, rate_limit_rpm=0)) as simulator:
+        print(
+            f"No ANTHROPIC_COMPLIANCE_ACCESS_KEY set: using the embedded simulator at "
+            f"{simulator.base_url} (seed {sim_config.seed}, scale {sim_config.scale}, "
+            f"{simulator.first_day} to {sim_config.anchor or simulator.last_day})",
+            file=sys.stderr,
+        )
+        os.environ["ANTHROPIC_COMPLIANCE_ACCESS_KEY"] = simulator.api_key
+        os.environ["CASB_API_BASE_URL"] = simulator.base_url
+        if "CASB_RATE_LIMIT_RPM" not in os.environ:
+            os.environ["CASB_RATE_LIMIT_RPM"] = "0"
+        try:
+            yield Settings.from_env()
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def run_pipeline(*, start: date | None, end: date | None, extract_only: bool) -> int:
+    settings = Settings.from_env()
+    dagster_home(settings)
+    with api_environment(settings) as live:
+        defs = build_definitions(live)
+        instance = dg.DagsterInstance.get()
+        for run_id in reap_dead_runs(instance):
+            print(f"Marked interrupted run {run_id} as failed.", file=sys.stderr)
+        job = defs.resolve_implicit_global_asset_job_def()
+        selection = _selection(defs, extract_only)
+        first_day = start_date_for(live)
+        today = datetime.now(UTC).date()
+        ranges = plan_ranges(
+            first_day=first_day,
+            today=today,
+            start=start,
+            end=end,
+            materialized=_materialized_days(instance, defs, selection),
+        )
+        for first, last in ranges:
+            print(f"Run: partitions {first} to {last}", file=sys.stderr)
+            result = job.execute_in_process(
+                instance=instance,
+                asset_selection=selection,
+                tags={
+                    RANGE_START: first.isoformat(),
+                    RANGE_END: last.isoformat(),
+                    **process_tags(),
+                },
+                run_config={"loggers": {"progress": {}}},
+                raise_on_error=False,
+            )
+            if not result.success:
+                raise CasbError(
+                    f"run {result.run_id} failed; open it in the UI (make ui) for the step logs"
+                )
+    print_summary(DataPaths(live.data_dir))
+    return 0
+
+
+def _selection(defs: dg.Definitions, extract_only: bool) -> list[dg.AssetKey]:
+    graph = defs.resolve_asset_graph()
+    keys = graph.get_all_asset_keys()
+    if not extract_only:
+        return sorted(keys)
+    return sorted(k for k in keys if graph.get(k).group_name in EXTRACT_GROUPS)
+
+
+def _materialized_days(
+    instance: dg.DagsterInstance, defs: dg.Definitions, selection: list[dg.AssetKey]
+) -> set[date]:
+    """Days every partitioned asset of the selection has materialised."""
+    graph = defs.resolve_asset_graph()
+    done: set[date] | None = None
+    for key in selection:
+        if graph.get(key).partitions_def is None:
+            continue
+        days = {date.fromisoformat(k) for k in instance.get_materialized_partitions(key)}
+        done = days if done is None else done & days
+    return done or set()
+
+
+def run_ui() -> int:
+    """`dagster dev` on 127.0.0.1 over the instance the CLI writes to."""
+    settings = Settings.from_env()
+    dagster_home(settings)
+    dagster = shutil.which("dagster", path=str(Path(sys.executable).parent)) or "dagster"
+    workspace = Path("workspace.yaml")
+    target = ["-w", str(workspace)] if workspace.exists() else ["-m", "assets.definitions"]
+    return subprocess.call([dagster, "dev", *target, "-h", "127.0.0.1"])

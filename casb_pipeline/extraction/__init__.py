@@ -1,0 +1,1 @@
+"""Extraction of each Compliance API stream into the lake (no Dagster here)."""

@@ -1,0 +1,41 @@
+-- One row per project (latest detail). `deleted_at`: deleted by its user (still
+-- listed); `tombstoned_at`: gone from the API or deleted according to the feed.
+with source as (
+    select * from lake_projects
+),
+
+tombstones as (
+    select object_id, deleted_at from stg_tombstones where object_type = 'project'
+),
+
+latest as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by id order by updated_at desc nulls last, _extracted_at desc
+    ) = 1
+),
+
+final as (
+    select
+        latest.id,
+        latest.name,
+        latest.is_private,
+        latest.user_id,
+        latest.user_email_address as user_email,
+        latest.description,
+        latest.instructions,
+        latest.organization_uuid as organization_id,
+        latest.organization_id as organization_legacy_id,
+        latest.attachments_count,
+        latest.chats_count,
+        latest.created_at,
+        latest.updated_at,
+        latest.deleted_at,
+        tombstones.deleted_at as tombstoned_at,
+        (latest.deleted_at is not null or tombstones.deleted_at is not null) as is_deleted
+    from latest
+    left join tombstones on tombstones.object_id = latest.id
+)
+
+select * from final
