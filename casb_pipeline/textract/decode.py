@@ -21,6 +21,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _SAMPLE_CHARS = 64 * 1024
 _MAX_CONTROL_SHARE = 0.01
 _REPLACEMENT = "\ufffd"
+_WESTERN = "cp1252"
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,18 @@ def decode_utf8(data: bytes) -> Decoded | None:
 
 
 def decode_guessed(data: bytes) -> Decoded | None:
-    """Text in a legacy encoding (Latin-1, Windows-125x, Shift-JIS...), or None."""
-    match = from_bytes(data).best()
-    if match is None:
+    """Text in a legacy encoding (Latin-1, Windows-125x, Shift-JIS...), or None.
+
+    When several encodings fit equally well, Windows-1252 wins where it is among them:
+    it is what the web assumes for Western text, and a superset of Latin-1.
+    """
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
         return None
-    return _textual(Decoded(str(match), match.encoding))
+    tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
+    chosen = next((m for m in tied if m.encoding == _WESTERN), best)
+    return _textual(Decoded(str(chosen), chosen.encoding))
 
 
 def _textual(decoded: Decoded) -> Decoded | None:

@@ -13,8 +13,9 @@ import multiprocessing
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
@@ -49,40 +50,62 @@ def extract_many(
     """``(job, extraction)`` for every job, in completion order.
 
     ``jobs`` is consumed lazily. A file that overruns the time cap, or whose worker
-    dies, comes back quarantined with the reason; it never stops the others.
+    dies, comes back quarantined with the reason; it never stops the others. Should
+    the pool itself break (a worker killed while no file was being read), it is
+    replaced and the files it dropped are tried once more.
     """
     if workers < 1:
         raise ValueError(f"workers={workers}: at least one worker is needed")
-    pool = ProcessPool(max_workers=workers, context=_start_context())
-    pending: dict[Future[Extraction], ExtractJob] = {}
     queue = iter(jobs)
+    pending: dict[Future[Extraction], ExtractJob] = {}
+    retried: set[ExtractJob] = set()
+    pool = _new_pool(workers)
     try:
-        _submit(pool, islice(queue, workers * _QUEUED_PER_WORKER), pending, limits)
-        while pending:
+        refill: Iterable[ExtractJob] = islice(queue, workers * _QUEUED_PER_WORKER)
+        broken = False
+        while True:
+            if broken and not pool.active:
+                pool.stop()
+                pool.join()
+                pool = _new_pool(workers)
+            for job in refill:
+                pending[_schedule(pool, job, limits)] = job
+            if not pending:
+                return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            retry = []
+            broken = False
             for future in done:
                 job = pending.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken = True
+                    if job not in retried:
+                        retried.add(job)
+                        retry.append(job)
+                        continue
                 yield job, _outcome(future, job, limits)
-            _submit(pool, islice(queue, len(done)), pending, limits)
+            refill = chain(retry, islice(queue, len(done) - len(retry)))
     finally:
         pool.stop()
         pool.join()
 
 
-def _submit(
-    pool: ProcessPool,
-    jobs: Iterable[ExtractJob],
-    pending: dict[Future[Extraction], ExtractJob],
-    limits: ExtractLimits,
-) -> None:
-    for job in jobs:
-        future = pool.schedule(
+def _new_pool(workers: int) -> ProcessPool:
+    return ProcessPool(max_workers=workers, context=_start_context())
+
+
+def _schedule(pool: ProcessPool, job: ExtractJob, limits: ExtractLimits) -> Future[Extraction]:
+    try:
+        return pool.schedule(
             extract_file,
             args=(job.path,),
             kwargs={"filename": job.filename, "declared_mime": job.declared_mime, "limits": limits},
             timeout=limits.timeout_s + _KILL_GRACE_S,
         )
-        pending[future] = job
+    except RuntimeError as error:  # the pool broke since the last look
+        refused: Future[Extraction] = Future()
+        refused.set_exception(BrokenProcessPool(str(error)))
+        return refused
 
 
 def _outcome(future: Future[Extraction], job: ExtractJob, limits: ExtractLimits) -> Extraction:

@@ -14,7 +14,7 @@ import filetype
 from casb_pipeline.textract.decode import Decoded, decode_guessed, decode_utf8, decode_with_bom
 
 _PDF_SIGNATURE = b"%PDF-"
-_PDF_SIGNATURE_WINDOW = 1024  # readers accept junk before the header
+_PDF_HEAD = 64  # whitespace may come before the header
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 # Stream names inside an OLE compound file (stored as UTF-16LE), first match wins.
@@ -41,7 +41,7 @@ class Sniffed:
 def sniff(data: bytes) -> Sniffed:
     if not data:
         return Sniffed("empty")
-    if _PDF_SIGNATURE in data[:_PDF_SIGNATURE_WINDOW]:
+    if data[:_PDF_HEAD].lstrip(b" \t\r\n\x00").startswith(_PDF_SIGNATURE):
         return Sniffed("pdf")
     if data.startswith(_ZIP_SIGNATURES):
         return Sniffed("zip")
