@@ -29,6 +29,7 @@ class ComplianceApiResource(dg.ConfigurableResource):
     api_key: str | None = None
     rate_limit_rpm: int = 480
     max_concurrency: int = 8
+    backoff_base_seconds: float = 1.0
 
     @contextmanager
     def open(self) -> Iterator[ComplianceClient]:
@@ -38,6 +39,7 @@ class ComplianceApiResource(dg.ConfigurableResource):
                 Secret(self.api_key),
                 rate_limit_rpm=self.rate_limit_rpm,
                 max_concurrency=self.max_concurrency,
+                backoff_base=self.backoff_base_seconds,
             ) as client:
                 yield client
             return

@@ -13,6 +13,16 @@ from casb_pipeline.extraction.ledgers import (
 )
 from casb_pipeline.lake import QUARANTINE, TOMBSTONES, Lake
 from casb_pipeline.lake.side_tables import QUARANTINE_SCHEMA, TOMBSTONE_SCHEMA
+from casb_pipeline.scoring.tables import (
+    FINDINGS,
+    FINDINGS_SCHEMA,
+    SCANS,
+    SCANS_SCHEMA,
+    TEXT_COVERAGE,
+    TEXT_COVERAGE_SCHEMA,
+    TEXTS,
+    TEXTS_SCHEMA,
+)
 from casb_pipeline.warehouse.build import LakeSource
 
 
@@ -25,6 +35,10 @@ def dataset_schemas() -> dict[str, pa.Schema]:
             PROJECT_LISTINGS: PROJECT_LISTINGS_SCHEMA,
             TOMBSTONES: TOMBSTONE_SCHEMA,
             QUARANTINE: QUARANTINE_SCHEMA,
+            TEXTS: TEXTS_SCHEMA,
+            TEXT_COVERAGE: TEXT_COVERAGE_SCHEMA,
+            SCANS: SCANS_SCHEMA,
+            FINDINGS: FINDINGS_SCHEMA,
         }
     )
     return schemas
