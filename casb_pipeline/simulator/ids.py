@@ -32,12 +32,18 @@ def rng_for(*parts: object) -> random.Random:
     return random.Random(_digest(*parts))
 
 
+_PAIRS = [a + b for a in ALPHABET for b in ALPHABET]
+
+
 def b58(number: int, width: int) -> str:
-    chars = []
-    for _ in range(width):
-        number, rest = divmod(number, 58)
-        chars.append(ALPHABET[rest])
-    return "".join(reversed(chars))
+    """``number`` in base 58, left-padded to ``width`` characters (two digits per step)."""
+    pieces = []
+    for _ in range(width // 2):
+        number, rest = divmod(number, 3364)
+        pieces.append(_PAIRS[rest])
+    if width % 2:
+        pieces.append(ALPHABET[number % 58])
+    return "".join(reversed(pieces))
 
 
 def unb58(text: str) -> int | None:
@@ -55,9 +61,16 @@ class IdCodec:
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
+        self._masks: dict[str, int] = {}
+
+    def _mask(self, prefix: str) -> int:
+        mask = self._masks.get(prefix)
+        if mask is None:
+            mask = self._masks[prefix] = _digest(self.seed, "mask", prefix) & _MASK64
+        return mask
 
     def encode(self, prefix: str, number: int) -> str:
-        masked = number ^ (_digest(self.seed, "mask", prefix) & _MASK64)
+        masked = number ^ self._mask(prefix)
         check = _digest(self.seed, "check", prefix, number) % _SPACE
         return f"{prefix}01{b58(masked, _WIDTH)}{b58(check, _WIDTH)}"
 
@@ -68,7 +81,7 @@ class IdCodec:
         masked = unb58(text[len(prefix) + 2 : len(prefix) + 2 + _WIDTH])
         if masked is None or masked > _MASK64:
             return None
-        number = masked ^ (_digest(self.seed, "mask", prefix) & _MASK64)
+        number = masked ^ self._mask(prefix)
         return number if self.encode(prefix, number) == text else None
 
     def activity_id(self, key: int) -> str:

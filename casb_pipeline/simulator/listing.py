@@ -123,7 +123,7 @@ def _chat_cursor(order_by: str, key: ChatKey) -> str:
     return _encode({"k": order_by, "t": key[0], "id": key[1]})
 
 
-def _chat_position(raw: str, name: str, order_by: str) -> ChatKey:
+def _chat_position(raw: str, name: str, order_by: str) -> tuple[int, str]:
     blob = _decode(raw)
     if (
         not isinstance(blob, dict)
@@ -179,8 +179,8 @@ def list_chats(store: Store, query: Query, now: int) -> Json:
     size = query.integer("limit", 100) or 100
 
     def matches(key: ChatKey) -> int | None:
-        index = world.chat_index(key[1])
-        if index is None or not store.chat_visible(index, now) or not bounds.contains(key[0]):
+        index = key[2]
+        if not store.chat_visible(index, now) or not bounds.contains(key[0]):
             return None
         if orgs is not None and world.chats.org[index] not in orgs:
             return None
@@ -202,7 +202,7 @@ def list_chats(store: Store, query: Query, now: int) -> Json:
             start = 0
             if query.has("after_id"):
                 cursor = _chat_position(str(query.get("after_id")), "after_id", order_by)
-                start = bisect.bisect_right(keys, cursor)
+                start = bisect.bisect_right(keys, (*cursor, math.inf))
             lowest = bounds.lowest
             if lowest is not None:
                 start = max(start, bisect.bisect_left(keys, (math.floor(lowest),)))

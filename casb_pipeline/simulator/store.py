@@ -32,7 +32,7 @@ from casb_pipeline.simulator.ids import epoch, rng_for
 from casb_pipeline.simulator.world import Collaborator, Project, ProjectItem, World
 
 T = TypeVar("T")
-ChatKey = tuple[int, str]
+ChatKey = tuple[int, str, int]  # (sort time, chat id, chat index)
 
 
 class UnknownRecord(CasbError):
@@ -80,16 +80,18 @@ class Store:
         self._bytes = _Lru(64)
         self._digests: dict[str, tuple[int, str]] = {}
         chats = self.world.chats
-        self.keys = [(chats.created[i], self.world.chat_id(i)) for i in range(len(chats))]
+        # Sort keys carry the chat index last, so a scan never decodes ids.
+        self.keys: list[ChatKey] = [
+            (chats.created[i], self.world.chat_id(i), i) for i in range(len(chats))
+        ]
         self.by_created: list[ChatKey] = sorted(self.keys)
         self.by_updated: list[ChatKey] = sorted(
-            (chats.updated[i], key[1]) for i, key in enumerate(self.keys)
+            (chats.updated[i], k[1], i) for i, k in enumerate(self.keys)
         )
         self.user_chats: dict[int, list[ChatKey]] = {}
         self.project_chats: dict[int, list[int]] = {}
         for key in self.by_created:
-            index = self.world.chat_index(key[1])
-            assert index is not None
+            index = key[2]
             self.user_chats.setdefault(chats.user[index], []).append(key)
             if chats.project[index] >= 0:
                 self.project_chats.setdefault(chats.project[index], []).append(index)
@@ -236,12 +238,12 @@ class Store:
 
     def _reindex_updated(self, index: int, new_updated: int) -> None:
         chats = self.world.chats
-        old = (chats.updated[index], self.keys[index][1])
+        old = (chats.updated[index], self.keys[index][1], index)
         position = bisect.bisect_left(self.by_updated, old)
         if position < len(self.by_updated) and self.by_updated[position] == old:
             del self.by_updated[position]
         chats.updated[index] = new_updated
-        bisect.insort(self.by_updated, (new_updated, self.keys[index][1]))
+        bisect.insort(self.by_updated, (new_updated, self.keys[index][1], index))
 
     def add_chats(self, count: int, at: datetime | None) -> list[str]:
         moment = self._moment(at)
@@ -251,10 +253,10 @@ class Store:
                 span = self._mutations.randint(60, 1800)
                 index = self.world.add_chat(self._mutations, moment - span, span)
                 chats = self.world.chats
-                key = (chats.created[index], self.world.chat_id(index))
+                key = (chats.created[index], self.world.chat_id(index), index)
                 self.keys.append(key)
                 bisect.insort(self.by_created, key)
-                bisect.insort(self.by_updated, (chats.updated[index], key[1]))
+                bisect.insort(self.by_updated, (chats.updated[index], key[1], index))
                 bisect.insort(self.user_chats.setdefault(chats.user[index], []), key)
                 if chats.project[index] >= 0:
                     self.project_chats.setdefault(chats.project[index], []).append(index)

@@ -461,17 +461,16 @@ class World:
         return max(2 * turns * 5, min(span, self.end - created))
 
     def _project_for(self, rng: random.Random, user: User, org: int, created: int) -> int:
+        """A project the user may chat in (org-visible or their own), or -1."""
         if rng.random() > 0.18:
             return -1
-        candidates = [
-            p.index
-            for p in self.projects
-            if p.org == org
-            and p.created < created
-            and p.deleted_at is None
-            and (not p.is_private or p.user == user.index)
-        ]
-        return rng.choice(candidates) if candidates else -1
+        project = self.projects[rng.randrange(len(self.projects))]
+        usable = project.org == org and project.created < created and project.deleted_at is None
+        return (
+            project.index
+            if usable and (not project.is_private or project.user == user.index)
+            else -1
+        )
 
     def _plan_chat(
         self, rng: random.Random, index: int, plant_rate: float, decoy_rate: float
