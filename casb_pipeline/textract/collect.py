@@ -25,7 +25,7 @@ class Collector:
         self.truncated = False
         self.zip_bytes = 0
         self.notes: list[str] = []
-        self.member_failures: list[str] = []
+        self.failures: list[str] = []  # unreadable parts or members; the rest goes on
         self.detected_format = "binary"
         self.encoding: str | None = None
 
@@ -39,7 +39,7 @@ class Collector:
     def add(self, label: str | None, text: str) -> None:
         """Keep ``text`` under ``label``; past ``max_chars`` keep the head and stop."""
         self.check_time()
-        if not text.strip():
+        if not text or text.isspace():
             return
         room = self.room()
         cut = len(text) > room
@@ -114,8 +114,15 @@ class Sink:
         self.add(local, "\n".join(kept))
 
     def note(self, local: str | None, what: str) -> None:
+        self.collector.notes.append(self._located(local, what))
+
+    def failed(self, local: str | None, reason: str) -> None:
+        """One part or member could not be read; the file ends quarantined with this."""
+        self.collector.failures.append(self._located(local, reason))
+
+    def _located(self, local: str | None, what: str) -> str:
         label = self.label(local)
-        self.collector.notes.append(f"{label}: {what}" if label else what)
+        return f"{label}: {what}" if label else what
 
     def inside(self, member: str) -> Sink:
         return Sink(self.collector, self.label(f"member:{member}"), self.depth + 1)

@@ -54,7 +54,7 @@ def extract_bytes(
         return collector.result(QUARANTINED, problem.reason)
     except NotScannable as problem:
         return collector.result(NOT_SCANNED, problem.reason)
-    failures = collector.member_failures
+    failures = collector.failures
     if failures:
         return collector.result(QUARANTINED, _summarise(failures))
     return collector.result(SCANNED, None)

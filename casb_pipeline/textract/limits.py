@@ -44,11 +44,12 @@ class ExtractLimits:
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)
-            floor_ok = value >= 0 if field.name == "zip_ratio_min_bytes" else value > 0
-            if not (math.isfinite(value) and floor_ok):
+            zero_ok = field.name == "zip_ratio_min_bytes"
+            if not (math.isfinite(value) and (value > 0 or (zero_ok and value == 0))):
+                floor = "zero or more" if zero_ok else "above zero"
                 raise ConfigError(
                     f"text extraction limit {field.name}={value!r} "
-                    f"({ENV_VARS[field.name]}) must be a finite number above zero"
+                    f"({ENV_VARS[field.name]}) must be a finite number {floor}"
                 )
 
     @classmethod

@@ -1,8 +1,12 @@
-"""PDF: the text of each page (``page:N``) and of filled-in form fields (``form``)."""
+"""PDF: the text of each page (``page:N``) and of filled-in form fields (``form``).
+
+A page or form that cannot be read is recorded and the others are still read.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from pypdf import PasswordType, PdfReader
 
@@ -19,16 +23,30 @@ def read_pdf(data: bytes, sink: Sink) -> None:
     with reading(problem):
         reader = PdfReader(io.BytesIO(data))
         _unlock(reader)
-        parts_before = len(sink.collector.parts)
-        for number, page in enumerate(reader.pages, 1):
-            sink.add(f"page:{number}", page.extract_text())
-        fields = reader.get_form_text_fields() or {}
-        sink.add("form", "\n".join(f"{name}: {value}" for name, value in fields.items() if value))
-        found_text = len(sink.collector.parts) > parts_before
+        pages = list(reader.pages)
+    parts_before = len(sink.collector.parts)
+    for number, page in enumerate(pages, 1):
+        _read_part(sink, f"page:{number}", lambda page=page: page.extract_text())
+    _read_part(sink, "form", lambda: _form_text(reader))
     if cut_short:
         raise Quarantine(f"{problem}: text of the readable pages kept")
-    if not found_text and len(reader.pages):
+    if pages and len(sink.collector.parts) == parts_before and not sink.collector.failures:
         raise NotScannable("PDF without a text layer (scanned images; no OCR is done)")
+
+
+def _read_part(sink: Sink, label: str, read: Callable[[], str]) -> None:
+    try:
+        with reading("unreadable"):
+            text = read()
+    except Quarantine as problem:
+        sink.failed(label, problem.reason)
+    else:
+        sink.add(label, text)
+
+
+def _form_text(reader: PdfReader) -> str:
+    fields = reader.get_form_text_fields() or {}
+    return "\n".join(f"{name}: {value}" for name, value in fields.items() if value)
 
 
 def _unlock(reader: PdfReader) -> None:

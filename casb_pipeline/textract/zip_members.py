@@ -55,7 +55,7 @@ def read_archive(archive: zipfile.ZipFile, sink: Sink, read_any: ReadAny) -> Non
         raise GuardTripped(f"zip bomb: archives nested more than {sink.limits.max_zip_depth} deep")
     collector = sink.collector
     parts_before = len(collector.parts)
-    failures_before = len(collector.member_failures)
+    failures_before = len(collector.failures)
     skipped = 0
     for info in archive.infolist():
         if info.is_dir():
@@ -66,12 +66,12 @@ def read_archive(archive: zipfile.ZipFile, sink: Sink, read_any: ReadAny) -> Non
         except GuardTripped:
             raise
         except Quarantine as problem:
-            collector.member_failures.append(f"{member.label(None)}: {problem.reason}")
+            member.failed(None, problem.reason)
         except NotScannable as problem:
             member.note(None, f"not scanned: {problem.reason}")
             skipped += 1
     nothing_read = len(collector.parts) == parts_before
-    if skipped and nothing_read and len(collector.member_failures) == failures_before:
+    if skipped and nothing_read and len(collector.failures) == failures_before:
         raise NotScannable(f"archive without text: {skipped} member(s), none with text to scan")
 
 

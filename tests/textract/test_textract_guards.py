@@ -16,6 +16,7 @@ from textract_samples import (
     nested_zips,
     ole_file,
     pdf_file,
+    pdf_with_broken_page,
     xlsx_file,
     zip_file,
 )
@@ -40,6 +41,14 @@ def test_truncated_pdf_keeps_readable_pages() -> None:
     assert (extraction.status, extraction.detected_format) == ("quarantined", "pdf")
     assert extraction.reason is not None
     assert extraction.reason.startswith("truncated PDF (no %%EOF marker)")
+
+
+def test_unreadable_pdf_page_is_reported_and_the_other_pages_kept() -> None:
+    data, expected = pdf_with_broken_page(pages=3, broken=2)
+    extraction = extract_bytes(data)
+    assert extraction.status == "quarantined"
+    assert extraction.reason == "page:2: unreadable: PdfStreamError: Stream has ended unexpectedly"
+    assert [part.part for part in extraction.parts] == list(expected) == ["page:1", "page:3"]
 
 
 def test_pdf_with_a_user_password_is_quarantined() -> None:

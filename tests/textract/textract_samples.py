@@ -146,6 +146,19 @@ def pdf_with_form(value: str) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_with_broken_page(pages: int, broken: int) -> tuple[bytes, Expected]:
+    """``pdf_file(pages)`` whose page ``broken`` has a content stream cut mid-string."""
+    data, expected = pdf_file(pages)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 12 Tf (cut) Tj ET (no end")
+    writer.pages[broken - 1][NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    del expected[f"page:{broken}"]
+    return buffer.getvalue(), expected
+
+
 def encrypted_pdf(user_password: str, algorithm: str) -> bytes:
     reader = PdfReader(io.BytesIO(pdf_file(2)[0]))
     writer = PdfWriter(clone_from=reader)
