@@ -141,8 +141,8 @@ def _text_file(spec: FileSpec, rng: random.Random) -> str:
         return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
     if kind == "py":
         body = content.code_snippet(rng)
-        extra = "".join(f"# {line}\n" for text in planted for line in text.splitlines())
-        return f'"""Helpers for the {spec.topic} reports."""\n\n{extra}\n{body}'
+        notes = "".join(f'NOTES_{n} = """\n{text}\n"""\n' for n, text in enumerate(planted))
+        return f'"""Helpers for the {spec.topic} reports."""\n\n{notes}\n{body}'
     if kind == "yaml":
         return content.yaml_config() + "".join(
             f"# {t}\n" if "\n" not in t else t + "\n" for t in planted

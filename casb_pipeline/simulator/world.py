@@ -21,33 +21,43 @@ from casb_pipeline.simulator.ids import IdCodec, rng_for
 from casb_pipeline.simulator.planted import DECOY_KINDS, DETECTORS, Snippet, planted_snippet
 
 DAY = 86_400
-# 24 entries (coprime with the 25 detectors, so every pairing comes round);
-# message text is listed four times as users paste secrets into prompts most.
-CHAT_SOURCES: tuple[str, ...] = (
+# 28 entries (coprime with the 25 detectors, so every pairing comes round),
+# alternating a message-side source and a file kind: a detector's successive
+# plants (25 apart) land 3 entries apart, so always in two kinds of record.
+_MESSAGE_SIDE = (
     "msg_text",
     "tool_input",
     "msg_text",
     "tool_result",
+    "gen_file",
+    "msg_text",
+    "artifact",
+    "msg_text",
+    "tool_input",
     "msg_text",
     "tool_result",
+    "gen_file",
     "msg_text",
+    "artifact",
+)
+_FILE_SIDE = (
     "file:txt",
-    "file:md",
-    "file:csv",
-    "file:json",
-    "file:py",
-    "file:yaml",
-    "file:env",
     "file:docx",
     "file:xlsx",
+    "file:csv",
     "file:pptx",
     "file:pdf",
     "file:zip",
+    "file:json",
     "file:docx_text",
+    "file:md",
+    "file:py",
     "file:pdf_text",
-    "file:pptx_text",
-    "gen_file",
-    "artifact",
+    "file:yaml",
+    "file:env",
+)
+CHAT_SOURCES: tuple[str, ...] = tuple(
+    source for pair in zip(_MESSAGE_SIDE, _FILE_SIDE, strict=True) for source in pair
 )
 DECOY_SOURCES: tuple[str, ...] = ("msg_text", "tool_result", "file:txt", "file:py")
 PROJECT_SOURCES: tuple[str, ...] = (

@@ -51,7 +51,9 @@ def walk_pages(http: httpx.Client, path: str, params: dict[str, object]) -> list
         query["page"] = body["next_page"]
 
 
-def walk_cursor(http: httpx.Client, path: str, params: dict[str, object], *, key: str = "data") -> list[dict]:
+def walk_cursor(
+    http: httpx.Client, path: str, params: dict[str, object], *, key: str = "data"
+) -> list[dict]:
     """Every item of an ID-cursor list, following ``after_id``."""
     items: list[dict] = []
     query = dict(params)

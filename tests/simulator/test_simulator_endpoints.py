@@ -1,4 +1,4 @@
-"""Every endpoint's shape and pagination over HTTP, compared with what the simulator says it serves."""
+"""Every endpoint's shape and pagination over HTTP, against what the simulator says it serves."""
 
 from __future__ import annotations
 
@@ -29,7 +29,11 @@ def test_organizations_and_users(sim: Simulator, client: httpx.Client) -> None:
             seen[user["id"]] = seen.get(user["id"], 0) + 1
     assert set(seen) == sim.expected_ids("users")
     assert any(count > 1 for count in seen.values()), "some user belongs to several organizations"
-    roles = {u["organization_role"] for o in orgs for u in walk_pages(client, f"/organizations/{o['uuid']}/users", {})}
+    roles = {
+        u["organization_role"]
+        for o in orgs
+        for u in walk_pages(client, f"/organizations/{o['uuid']}/users", {})
+    }
     assert "primary_owner" in roles and "user" in roles
 
 
@@ -58,8 +62,17 @@ def test_chat_shape_and_cursors_are_opaque_blobs(client: httpx.Client) -> None:
     base64.b64decode(body["first_id"], validate=True)
     chat = body["data"][0]
     assert set(chat) == {
-        "id", "name", "created_at", "updated_at", "deleted_at", "href", "model",
-        "organization_uuid", "organization_id", "project_id", "user",
+        "id",
+        "name",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "href",
+        "model",
+        "organization_uuid",
+        "organization_id",
+        "project_id",
+        "user",
     }
     assert chat["id"].startswith("claude_chat_") and chat["organization_id"].startswith("org_")
     assert ISO.match(chat["created_at"]) and set(chat["user"]) == {"id", "email_address"}
@@ -84,17 +97,22 @@ def test_per_user_listing_pages_both_ways_and_filters_projects(client: httpx.Cli
     forward = walk_cursor(client, "/apps/chats", {"user_ids[]": user, "limit": 2})
     assert [c["id"] for c in forward] == [c["id"] for c in chats]
     first = client.get("/apps/chats", params={"user_ids[]": user, "limit": 1}).json()
-    rest = client.get("/apps/chats", params={"user_ids[]": user, "after_id": first["last_id"]}).json()
+    rest = client.get(
+        "/apps/chats", params={"user_ids[]": user, "after_id": first["last_id"]}
+    ).json()
     assert [c["id"] for c in rest["data"]] == [c["id"] for c in chats[1:]]
     tail = client.get("/apps/chats", params={"user_ids[]": user, "limit": 1000}).json()
-    before = client.get("/apps/chats", params={"user_ids[]": user, "before_id": tail["last_id"], "limit": 2}).json()
+    before = client.get(
+        "/apps/chats", params={"user_ids[]": user, "before_id": tail["last_id"], "limit": 2}
+    ).json()
     assert [c["id"] for c in before["data"]] == [c["id"] for c in chats[-3:-1]]
     assert before["has_more"] == (len(chats) > 3)
     in_project = [c for c in everything if c["project_id"]]
     assert in_project, "some chats belong to projects"
     chat = in_project[0]
     listed = client.get(
-        "/apps/chats", params={"user_ids[]": chat["user"]["id"], "project_ids[]": chat["project_id"]}
+        "/apps/chats",
+        params={"user_ids[]": chat["user"]["id"], "project_ids[]": chat["project_id"]},
     ).json()["data"]
     assert chat["id"] in {c["id"] for c in listed}
     assert all(c["project_id"] == chat["project_id"] for c in listed)
@@ -117,30 +135,49 @@ def test_messages_whole_chat_paged_and_reversed(sim: Simulator, client: httpx.Cl
     assert whole["has_more"] is False and whole["id"] == longest["id"]
     messages = whole["chat_messages"]
     assert [m["role"] for m in messages[:2]] == ["user", "assistant"]
-    paged = walk_cursor(client, f"/apps/chats/{longest['id']}/messages", {"limit": 1}, key="chat_messages")
+    paged = walk_cursor(
+        client, f"/apps/chats/{longest['id']}/messages", {"limit": 1}, key="chat_messages"
+    )
     assert [m["id"] for m in paged] == [m["id"] for m in messages]
     backwards = client.get(f"/apps/chats/{longest['id']}/messages", params={"order": "desc"}).json()
     assert [m["id"] for m in backwards["chat_messages"]] == [m["id"] for m in reversed(messages)]
     if len(messages) > 2:
         cut = client.get(f"/apps/chats/{longest['id']}/messages", params={"limit": 2}).json()
-        rest = client.get(f"/apps/chats/{longest['id']}/messages", params={"after_id": cut["last_id"]}).json()
-        back = client.get(f"/apps/chats/{longest['id']}/messages", params={"before_id": rest["first_id"]}).json()
+        rest = client.get(
+            f"/apps/chats/{longest['id']}/messages", params={"after_id": cut["last_id"]}
+        ).json()
+        back = client.get(
+            f"/apps/chats/{longest['id']}/messages", params={"before_id": rest["first_id"]}
+        ).json()
         assert [m["id"] for m in back["chat_messages"]] == [m["id"] for m in messages[:2]]
         later = client.get(
-            f"/apps/chats/{longest['id']}/messages", params={"created_at.gt": messages[0]["created_at"]}
+            f"/apps/chats/{longest['id']}/messages",
+            params={"created_at.gt": messages[0]["created_at"]},
         ).json()
         assert [m["id"] for m in later["chat_messages"]] == [m["id"] for m in messages[1:]]
 
 
-def test_every_message_is_listed_and_blocks_have_their_shape(sim: Simulator, client: httpx.Client) -> None:
+def test_every_message_is_listed_and_blocks_have_their_shape(
+    sim: Simulator, client: httpx.Client
+) -> None:
     seen: set[str] = set()
     kinds: set[str] = set()
     tool_fields = {"type", "id", "name", "input", "integration_name", "mcp_server_url", "truncated"}
     for chat_id in sim.expected_ids("chats"):
-        body = client.get(f"/apps/chats/{chat_id}/messages", params={"tool_use_input_max_chars": -1}).json()
+        body = client.get(
+            f"/apps/chats/{chat_id}/messages", params={"tool_use_input_max_chars": -1}
+        ).json()
         for message in body["chat_messages"]:
             seen.add(message["id"])
-            assert set(message) == {"id", "role", "created_at", "content", "files", "generated_files", "artifacts"}
+            assert set(message) == {
+                "id",
+                "role",
+                "created_at",
+                "content",
+                "files",
+                "generated_files",
+                "artifacts",
+            }
             for block in message["content"]:
                 kinds.add(block["type"])
                 if block["type"] == "tool_use":
@@ -171,16 +208,27 @@ def test_activity_filters(client: httpx.Client) -> None:
     everything = walk_cursor(client, "/activities", {"limit": 5000})
     types = {a["type"] for a in everything}
     assert {
-        "claude_chat_created", "claude_file_uploaded", "claude_project_created",
-        "claude_project_sharing_updated", "claude_chat_deleted", "claude_project_document_deleted",
-        "sso_login_succeeded", "sso_login_initiated",
+        "claude_chat_created",
+        "claude_file_uploaded",
+        "claude_project_created",
+        "claude_project_sharing_updated",
+        "claude_chat_deleted",
+        "claude_project_document_deleted",
+        "sso_login_succeeded",
+        "sso_login_initiated",
     } <= types
     actor_types = {a["actor"]["type"] for a in everything}
     assert {"user_actor", "unauthenticated_user_actor", "scim_directory_sync_actor"} <= actor_types
-    shared = walk_cursor(client, "/activities", {"activity_types[]": "claude_project_sharing_updated"})
+    shared = walk_cursor(
+        client, "/activities", {"activity_types[]": "claude_project_sharing_updated"}
+    )
     assert shared and all(a["audience"] == [{"type": "organization"}] for a in shared)
-    rest = walk_cursor(client, "/activities", {"exclude_activity_types[]": "claude_chat_created", "limit": 5000})
-    assert len(rest) == len(everything) - sum(a["type"] == "claude_chat_created" for a in everything)
+    rest = walk_cursor(
+        client, "/activities", {"exclude_activity_types[]": "claude_chat_created", "limit": 5000}
+    )
+    assert len(rest) == len(everything) - sum(
+        a["type"] == "claude_chat_created" for a in everything
+    )
     user = next(a["actor"]["user_id"] for a in everything if a["actor"]["type"] == "user_actor")
     mine = walk_cursor(client, "/activities", {"user_ids[]": user, "limit": 5000})
     assert mine and all(a["actor"].get("user_id") == user for a in mine)
@@ -201,21 +249,29 @@ def test_projects_detail_attachments_collaborators(sim: Simulator, client: httpx
     for project in projects:
         detail = client.get(f"/apps/projects/{project['id']}").json()
         assert {"description", "instructions", "attachments_count", "chats_count"} <= set(detail)
-        attachments = walk_pages(client, f"/apps/projects/{project['id']}/attachments", {"limit": 1})
+        attachments = walk_pages(
+            client, f"/apps/projects/{project['id']}/attachments", {"limit": 1}
+        )
         assert detail["attachments_count"] == len(attachments)
         attachment_ids |= {a["id"] for a in attachments}
         for item in attachments:
             if item["type"] == "project_doc":
-                assert item["id"].startswith("claude_proj_doc_") and item["mime_type"] == "text/plain"
+                assert (
+                    item["id"].startswith("claude_proj_doc_") and item["mime_type"] == "text/plain"
+                )
                 document = client.get(f"/apps/projects/documents/{item['id']}").json()
                 meta = client.get(f"/apps/projects/documents/{item['id']}/metadata").json()
                 assert meta["size_bytes"] == len(document["content"].encode())
                 assert meta["claude_project_id"] == project["id"]
             else:
                 assert item["id"].startswith("claude_file_") and {"size_bytes", "md5"} <= set(item)
-        collaborators = walk_pages(client, f"/apps/projects/{project['id']}/collaborators", {"limit": 2})
+        collaborators = walk_pages(
+            client, f"/apps/projects/{project['id']}/collaborators", {"limit": 2}
+        )
         principal_types |= {c["type"] for c in collaborators}
-        assert [c["granted_at"] for c in collaborators] == sorted(c["granted_at"] for c in collaborators)
+        assert [c["granted_at"] for c in collaborators] == sorted(
+            c["granted_at"] for c in collaborators
+        )
     assert attachment_ids == sim.expected_ids("project_attachments")
     assert principal_types == {"user", "group", "organization", "organization_role"}
 
@@ -226,7 +282,14 @@ def test_files_generated_files_and_artifacts_metadata(sim: Simulator, client: ht
     for file_id in sorted(files)[:10]:
         meta = client.get(f"/apps/chats/files/{file_id}").json()
         assert set(meta) == {
-            "id", "filename", "mime_type", "size_bytes", "md5", "created_at", "message_ids", "claude_chat_ids",
+            "id",
+            "filename",
+            "mime_type",
+            "size_bytes",
+            "md5",
+            "created_at",
+            "message_ids",
+            "claude_chat_ids",
         }
         assert meta["message_ids"] and meta["claude_chat_ids"]
     for file_id in sim.expected_ids("generated_files"):
@@ -250,16 +313,24 @@ def test_files_generated_files_and_artifacts_metadata(sim: Simulator, client: ht
 def test_tool_text_caps(client: httpx.Client, sim: Simulator) -> None:
     longest = None
     for chat_id in sorted(sim.expected_ids("chats")):
-        body = client.get(f"/apps/chats/{chat_id}/messages", params={"tool_result_max_chars": -1}).json()
+        body = client.get(
+            f"/apps/chats/{chat_id}/messages", params={"tool_result_max_chars": -1}
+        ).json()
         for message in body["chat_messages"]:
             for block in message["content"]:
                 if block["type"] == "tool_result" and len(block["content"][0]["text"]) > 10_000:
                     longest = chat_id
     assert longest, "some tool result is longer than the default cap"
-    capped = client.get(f"/apps/chats/{longest}/messages", params={"tool_result_max_chars": 100}).json()
-    results = [b for m in capped["chat_messages"] for b in m["content"] if b["type"] == "tool_result"]
+    capped = client.get(
+        f"/apps/chats/{longest}/messages", params={"tool_result_max_chars": 100}
+    ).json()
+    results = [
+        b for m in capped["chat_messages"] for b in m["content"] if b["type"] == "tool_result"
+    ]
     assert any(b["truncated"] for b in results)
     assert all(len(b["content"][0]["text"]) <= 100 for b in results)
-    uses = client.get(f"/apps/chats/{longest}/messages", params={"tool_use_input_max_chars": 5}).json()
+    uses = client.get(
+        f"/apps/chats/{longest}/messages", params={"tool_use_input_max_chars": 5}
+    ).json()
     inputs = [b for m in uses["chat_messages"] for b in m["content"] if b["type"] == "tool_use"]
     assert all(len(b["input"]) <= 5 and b["truncated"] for b in inputs)
