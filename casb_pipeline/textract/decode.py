@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
@@ -18,7 +18,7 @@ _BOMS = (
 )
 # C0 controls other than tab, newlines, form feed and escape: rare in any text.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_SAMPLE_CHARS = 64 * 1024
+_SAMPLE_SIZE = 64 * 1024
 _MAX_CONTROL_SHARE = 0.01
 _REPLACEMENT = "\ufffd"
 _WESTERN = "cp1252"
@@ -26,7 +26,7 @@ _WESTERN = "cp1252"
 
 @dataclass(frozen=True)
 class Decoded:
-    text: str
+    text: str = field(repr=False)  # raw content: never in a log
     encoding: str
     replaced: int = 0  # undecodable bytes shown as U+FFFD
 
@@ -44,18 +44,25 @@ def decode_utf8(data: bytes) -> Decoded | None:
     """UTF-8 text, also when a minority of its bytes are invalid (they become U+FFFD).
 
     Invalid bytes count as a minority when the text has more well-formed non-ASCII
-    characters than bad bytes; otherwise another encoding is the better guess.
+    characters than bad bytes; otherwise another encoding is the better guess. The
+    head is judged first, so that a large binary is not decoded whole for nothing.
     """
     try:
         return _textual(Decoded(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError:
         pass
+    if not _mostly_valid(data[:_SAMPLE_SIZE].decode("utf-8", errors="replace")):
+        return None
     text = data.decode("utf-8", errors="replace")
+    if not _mostly_valid(text):
+        return None
+    return _textual(Decoded(text, "utf-8", text.count(_REPLACEMENT)))
+
+
+def _mostly_valid(text: str) -> bool:
     replaced = text.count(_REPLACEMENT)
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    if non_ascii - replaced < replaced:
-        return None
-    return _textual(Decoded(text, "utf-8", replaced))
+    return non_ascii - replaced >= replaced
 
 
 def decode_guessed(data: bytes) -> Decoded | None:
@@ -74,6 +81,6 @@ def decode_guessed(data: bytes) -> Decoded | None:
 
 
 def _textual(decoded: Decoded) -> Decoded | None:
-    sample = decoded.text[:_SAMPLE_CHARS]
+    sample = decoded.text[:_SAMPLE_SIZE]
     controls = len(_CONTROLS.findall(sample))
     return decoded if controls <= _MAX_CONTROL_SHARE * len(sample) else None

@@ -43,7 +43,9 @@ _MAX_DETAIL = 160
 
 def describe_error(error: BaseException) -> str:
     """``Type: message`` with quoted literals and long numbers masked, bounded."""
-    detail = _QUOTED.sub(_mask_literal, str(error))
+    args = error.args
+    message = " ".join(args) if args and all(isinstance(a, str) for a in args) else str(error)
+    detail = _QUOTED.sub(_mask_literal, message)
     detail = _LONG_NUMBER.sub("#", " ".join(detail.split()))
     if len(detail) > _MAX_DETAIL:
         detail = detail[: _MAX_DETAIL - 1] + "…"
