@@ -42,14 +42,16 @@ class Collector:
         if not text or text.isspace():
             return
         room = self.room()
-        cut = len(text) > room
-        if cut:
-            text = text[:room]
-        self.parts.append(TextPart(label, text))
-        self.chars += len(text)
-        if cut:
+        if len(text) > room:
+            if room:
+                self._keep(label, text[:room])
             self.truncated = True
             raise CharCapReached
+        self._keep(label, text)
+
+    def _keep(self, label: str | None, text: str) -> None:
+        self.parts.append(TextPart(label, text))
+        self.chars += len(text)
 
     def reserve_zip_bytes(self, size: int) -> None:
         """Count uncompressed archive bytes about to be read, across all nesting levels."""

@@ -95,4 +95,5 @@ def _check_ratios(members: list[zipfile.ZipInfo], archive_size: int, sink: Sink)
     total = sum(info.file_size for info in members)
     ratio = total / max(archive_size, 1)
     if total >= limits.zip_ratio_min_bytes and ratio > limits.max_zip_ratio:
-        raise GuardTripped(f"zip bomb: overall ratio {ratio:.0f} > {limits.max_zip_ratio:g}")
+        where = f"{sink.prefix} " if sink.prefix else ""
+        raise GuardTripped(f"zip bomb: {where}overall ratio {ratio:.0f} > {limits.max_zip_ratio:g}")

@@ -190,6 +190,13 @@ def test_character_cap_cuts_and_flags() -> None:
     assert [part.part for part in extraction.parts] == ["sheet:People"]
 
 
+def test_character_cap_reached_exactly_between_parts() -> None:
+    data = zip_file({"a.txt": b"x" * 10, "b.txt": b"y" * 5})
+    extraction = extract_bytes(data, limits=ExtractLimits(max_chars=10))
+    assert (extraction.status, extraction.truncated) == ("scanned", True)
+    assert extraction.parts == (TextPart("member:a.txt", "x" * 10),)
+
+
 def test_time_cap_stops_a_long_extraction() -> None:
     data, _ = pdf_file(pages=30)
     extraction = extract_bytes(data, limits=ExtractLimits(timeout_s=0.001))
