@@ -6,6 +6,8 @@ import math
 import threading
 from datetime import UTC, datetime
 
+from casb_pipeline.simulator.config import DOCUMENTED_RATE_LIMIT_RPM
+
 
 def _reset_header(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -44,17 +46,22 @@ class RateLimiter:
             return allowed, headers
 
     def peek(self, now: float) -> dict[str, str]:
-        """The headers as they stand, without counting a request."""
+        """The headers as they stand, without counting a request.
+
+        With the limit off they describe the documented 600/min budget, untouched.
+        """
         with self._lock:
-            if self._rpm == 0:
-                return {}
             window = int(now // 60)
+            if self._rpm == 0:
+                return self._headers(
+                    DOCUMENTED_RATE_LIMIT_RPM, (window + 1) * 60, DOCUMENTED_RATE_LIMIT_RPM
+                )
             used = self._used if window == self._window else 0
             return self._headers(self._rpm - used, (window + 1) * 60)
 
-    def _headers(self, remaining: int, reset: float) -> dict[str, str]:
+    def _headers(self, remaining: int, reset: float, limit: int | None = None) -> dict[str, str]:
         return {
-            "anthropic-ratelimit-requests-limit": str(self._rpm),
+            "anthropic-ratelimit-requests-limit": str(limit or self._rpm),
             "anthropic-ratelimit-requests-remaining": str(max(0, remaining)),
             "anthropic-ratelimit-requests-reset": _reset_header(reset),
         }
