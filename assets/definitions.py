@@ -41,9 +41,7 @@ def build_definitions(settings: Settings, start: date | None = None) -> dg.Defin
     partitions = daily_partitions(start or start_date_for(settings))
     extracted = extract_assets(partitions)
     warehouse = warehouse_asset(extracted)
-    pipeline = dg.define_asset_job(
-        "pipeline", selection=dg.AssetSelection.all(), partitions_def=partitions
-    )
+    pipeline = dg.define_asset_job("pipeline", selection=dg.AssetSelection.all())
     return dg.Definitions(
         assets=[*extracted, warehouse],
         jobs=[pipeline],

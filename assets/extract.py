@@ -5,8 +5,6 @@ opens a client, runs the step over the partition (or the backfill range, in
 one run), and reports what it wrote, requested and quarantined.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime

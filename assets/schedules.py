@@ -1,7 +1,5 @@
 """Every hour: today's and yesterday's partitions, and everything downstream, in one run."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 
 import dagster as dg
@@ -10,7 +8,7 @@ RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 
 
-def hourly_schedule(job: dg.UnresolvedAssetJobDefinition) -> dg.ScheduleDefinition:
+def hourly_schedule(job: dg.JobDefinition) -> dg.ScheduleDefinition:
     @dg.schedule(
         name="hourly_recent_partitions",
         cron_schedule="5 * * * *",

@@ -1,7 +1,5 @@
 """The warehouse asset: every SQL model over the lake, into a new DuckDB file swapped in whole."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from assets.resources import LakeResource

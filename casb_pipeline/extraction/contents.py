@@ -121,8 +121,8 @@ def _known_contents(
     }
 
 
-def message_refs(ctx: StreamContext, list_column: str) -> pl.DataFrame:
-    """``(id, md5, mime_type, size_bytes, day)`` of one attachment list of the run's messages."""
+def message_refs(ctx: StreamContext, list_column: str, key: str = "id") -> pl.DataFrame:
+    """One attachment list of the run's messages, one row per ``key``, with its ``_day``."""
     frames = []
     for day in ctx.days:
         scan = ctx.lake.scan_partition("chat_messages", day)
@@ -137,7 +137,7 @@ def message_refs(ctx: StreamContext, list_column: str) -> pl.DataFrame:
         )
     if not frames:
         return pl.DataFrame()
-    return pl.concat(frames, how="diagonal_relaxed").unique(subset=["id"], keep="first")
+    return pl.concat(frames, how="diagonal_relaxed").unique(subset=[key], keep="first")
 
 
 def extract_message_files(ctx: StreamContext, *, generated: bool, max_bytes: int) -> None:
@@ -167,7 +167,7 @@ def extract_message_files(ctx: StreamContext, *, generated: bool, max_bytes: int
 
 def extract_artifacts(ctx: StreamContext, *, max_bytes: int) -> None:
     """Artifact versions of the run's messages: metadata once, content once, verified."""
-    frame = message_refs(ctx, "artifacts")
+    frame = message_refs(ctx, "artifacts", key="version_id")
     version_ids = frame["version_id"].to_list() if not frame.is_empty() else []
     day_of = dict(zip(version_ids, frame["_day"], strict=True)) if version_ids else {}
     known = latest_by(

@@ -9,9 +9,9 @@ final as (
         stream,
         reason,
         request_id,
-        at
+        "at"
     from source
-    qualify row_number() over (partition by object_id, stream order by at desc) = 1
+    qualify row_number() over (partition by object_id, stream order by "at" desc) = 1
 )
 
 select * from final
