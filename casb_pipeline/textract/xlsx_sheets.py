@@ -1,6 +1,8 @@
 """XLSX: cell values of every worksheet (``sheet:<name>``), a tab-separated line per row.
 
 Read-only (streaming) mode; formula cells give the value the file last saved for them.
+The used range a file declares is ignored: in read-only mode openpyxl would otherwise
+skip every row and column past it, and a writer (or an attacker) may declare it wrong.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ def read_xlsx(data: bytes, sink: Sink) -> None:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             for sheet in workbook.worksheets:
-                sink.add_lines(
-                    f"sheet:{sheet.title}", _row_lines(sheet.iter_rows(values_only=True))
-                )
+                sheet.reset_dimensions()
+                rows = sheet.iter_rows(values_only=True)
+                sink.add_lines(f"sheet:{sheet.title}", _row_lines(rows))
         finally:
             workbook.close()
 

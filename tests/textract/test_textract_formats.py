@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import zipfile
 
 import pytest
 from PIL import Image
@@ -14,6 +16,7 @@ from textract_samples import (
     pdf_file,
     pdf_with_form,
     pptx_file,
+    with_member_replaced,
     xlsx_file,
     zip_file,
 )
@@ -55,6 +58,16 @@ def test_xlsx_every_sheet_with_cells_separated_by_tabs() -> None:
     assert_planted(extraction, expected)
     people = parts_of(extraction)["sheet:People"].splitlines()
     assert people == ["name\temail\tsalary", f"Ann Lee\t{email('sheet-people')}\t81000"]
+
+
+def test_xlsx_rows_and_columns_past_a_wrongly_declared_range_are_read() -> None:
+    data, expected = xlsx_file()
+    sheet = "xl/worksheets/sheet1.xml"
+    narrowed = with_member_replaced(
+        data, sheet, lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A1"', xml)
+    )
+    assert b'ref="A1:A1"' in zipfile.ZipFile(io.BytesIO(narrowed)).read(sheet)
+    assert_planted(extract_bytes(narrowed), expected)
 
 
 def test_pptx_slides_tables_groups_and_notes() -> None:

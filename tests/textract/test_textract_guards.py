@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from pathlib import Path
@@ -17,6 +16,7 @@ from textract_samples import (
     ole_file,
     pdf_file,
     pdf_with_broken_page,
+    with_member_replaced,
     xlsx_file,
     zip_file,
 )
@@ -88,10 +88,8 @@ def test_truncated_docx_is_quarantined() -> None:
 
 def test_docx_with_broken_xml_is_quarantined() -> None:
     data, _ = docx_file()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        members = {name: archive.read(name) for name in archive.namelist()}
-    members["word/document.xml"] = members["word/document.xml"][:500]
-    extraction = extract_bytes(zip_file(members))
+    broken = with_member_replaced(data, "word/document.xml", lambda xml: xml[:500])
+    extraction = extract_bytes(broken)
     assert (extraction.status, extraction.detected_format) == ("quarantined", "docx")
     assert extraction.reason is not None
     assert extraction.reason.startswith("corrupt DOCX: XMLSyntaxError")

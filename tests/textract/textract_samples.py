@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from collections.abc import Callable
 
 import docx
 import openpyxl
@@ -89,6 +90,14 @@ def xlsx_file() -> tuple[bytes, Expected]:
         "sheet:Notes": [email("sheet-notes")],
     }
     return buffer.getvalue(), expected
+
+
+def with_member_replaced(archive: bytes, member: str, edit: Callable[[bytes], bytes]) -> bytes:
+    """``archive`` with ``member``'s bytes passed through ``edit``."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members[member] = edit(members[member])
+    return zip_file(members)
 
 
 def pptx_file() -> tuple[bytes, Expected]:
