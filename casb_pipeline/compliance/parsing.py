@@ -49,7 +49,7 @@ def api_field(
 
 
 def context_field() -> Any:
-    """A field supplied by the request (e.g. the project an attachment was listed under)."""
+    """A field supplied by the caller, already typed (e.g. the project listed under)."""
     return dataclasses.field(metadata={"context": True})
 
 
@@ -201,7 +201,7 @@ def _read(plan: FieldPlan, obj: Mapping[str, Any], context: Mapping[str, Any]) -
             if plan.required:
                 raise InvalidField("missing")
             return None
-        return plan.convert(value)
+        return value if plan.source == "context" else plan.convert(value)
     except InvalidField as exc:
         if plan.lenient:
             return None

@@ -24,6 +24,8 @@ from casb_pipeline.compliance.timestamps import parse_timestamp
 
 REMAINING_HEADER = "anthropic-ratelimit-requests-remaining"
 RESET_HEADER = "anthropic-ratelimit-requests-reset"
+# Refill arithmetic in floats can leave a token at 0.999…; that counts as whole.
+_EPSILON = 1e-9
 
 
 class RateLimiter:
@@ -78,8 +80,8 @@ class RateLimiter:
             return 0.0
         self._tokens = min(self._capacity, self._tokens + (now - self._updated) * self._rate)
         self._updated = now
-        if self._tokens >= 1.0:
-            self._tokens -= 1.0
+        if self._tokens >= 1.0 - _EPSILON:
+            self._tokens = max(0.0, self._tokens - 1.0)
             return 0.0
         return (1.0 - self._tokens) / self._rate
 
