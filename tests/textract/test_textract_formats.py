@@ -49,6 +49,7 @@ def test_docx_body_tables_headers_footers_and_comments() -> None:
     table = parts_of(extraction)["table:1"].splitlines()
     assert table[0] == f"Employee\tSSN\t{email('table1-a')}"
     assert table[1].count(email("table1-merged")) == 1, "a merged cell is given once"
+    assert parts_of(extraction)["body"].count(email("text-box")) == 1, "one copy of a box"
 
 
 def test_xlsx_every_sheet_with_cells_separated_by_tabs() -> None:

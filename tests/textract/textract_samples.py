@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import docx
 import openpyxl
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from fpdf import FPDF
 from pptx import Presentation
 from pptx.util import Inches
@@ -60,7 +62,16 @@ def docx_file() -> tuple[bytes, Expected]:
     section.header.is_linked_to_previous = False
     section.header.paragraphs[0].text = f"Annex {email('header2')}"
     document.add_paragraph(f"Annex body {email('body3')}")
-    expected["body"] = [email("body1"), email("body2"), email("body3")]
+    for xml in _hidden_from_plain_paragraphs():
+        body = document.element.body
+        body.insert(len(body) - 1, parse_xml(xml))  # before the final section properties
+    expected["body"] = [
+        email(tag)
+        for tag in (
+            *("body1", "body2", "body3", "control", "inline-control", "inserted"),
+            *("deleted", "text-box", "smart-tag"),
+        )
+    ]
     expected["table:1"] = [email("table1-a"), email("table1-merged"), email("table1-nested")]
     expected["table:2"] = [email("table2")]
     expected["header"] = [email("header1"), email("header-first"), email("header2")]
@@ -69,6 +80,40 @@ def docx_file() -> tuple[bytes, Expected]:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue(), expected
+
+
+_RUN = "<w:r><w:t xml:space='preserve'>{}</w:t></w:r>"
+
+
+def _hidden_from_plain_paragraphs() -> list[str]:
+    """Body content that Word shows but python-docx's ``Paragraph.text`` leaves out: a
+    block content control, an inline one, tracked changes, a smart tag and a text box
+    (with the fallback copy Word writes for old versions)."""
+    w = nsdecls("w")
+    box = (
+        "<w:txbxContent><w:p>"
+        + _RUN.format(f"boxed {email('text-box')}")
+        + "</w:p></w:txbxContent>"
+    )
+    return [
+        f"<w:sdt {w}><w:sdtContent><w:p>{_RUN.format(email('control'))}</w:p>"
+        "</w:sdtContent></w:sdt>",
+        f"<w:p {w}>{_RUN.format('Signed: ')}<w:sdt><w:sdtContent>"
+        f"{_RUN.format(email('inline-control'))}</w:sdtContent></w:sdt></w:p>",
+        f"<w:p {w}><w:ins w:id='1' w:author='A'>{_RUN.format(email('inserted'))}</w:ins>"
+        f"<w:del w:id='2' w:author='A'><w:r><w:delText>{email('deleted')}</w:delText></w:r>"
+        "</w:del></w:p>",
+        f"<w:p {w}><w:smartTag w:uri='u' w:element='e'>{_RUN.format(email('smart-tag'))}"
+        "</w:smartTag></w:p>",
+        f"<w:p {nsdecls('w', 'wp', 'a')} "
+        "xmlns:mc='http://schemas.openxmlformats.org/markup-compatibility/2006' "
+        "xmlns:wps='http://schemas.microsoft.com/office/word/2010/wordprocessingShape' "
+        "xmlns:v='urn:schemas-microsoft-com:vml'><w:r><mc:AlternateContent>"
+        "<mc:Choice Requires='wps'><w:drawing><wp:anchor><a:graphic><a:graphicData>"
+        f"<wps:wsp><wps:txbx>{box}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor>"
+        "</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+        f"{box}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>",
+    ]
 
 
 def xlsx_file() -> tuple[bytes, Expected]:
