@@ -68,7 +68,8 @@ def safe_filename(name: str | None) -> str | None:
     """A name safe to show and to use as a file name, or ``None`` if nothing is left.
 
     Base name only; control and bidi-format characters dropped; anything
-    but letters, digits and `` ._-()+,@=[]`` becomes ``_``; no leading ``-``,
+    but letters, marks, digits, non-ASCII currency signs and `` ._-()+,@=[]``
+    becomes ``_``; no leading ``-``,
     ``.`` or space; at most :data:`MAX_FILENAME_BYTES` UTF-8 bytes, keeping
     the extension.
     """
@@ -76,12 +77,16 @@ def safe_filename(name: str | None) -> str | None:
         return None
     base = _SEPARATORS.split(unicodedata.normalize("NFC", name))[-1]
     kept = "".join(
-        ch if ch.isalnum() or ch in _ALLOWED_PUNCTUATION else "_"
-        for ch in base
-        if not unicodedata.category(ch).startswith("C")
+        ch if _safe_char(ch) else "_" for ch in base if not unicodedata.category(ch).startswith("C")
     )
     kept = kept.lstrip("-. ").rstrip(". ")
     return _cap_length(kept) or None
+
+
+def _safe_char(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isalnum() or ch in _ALLOWED_PUNCTUATION
+    return unicodedata.category(ch)[0] in "LMN" or unicodedata.category(ch) == "Sc"
 
 
 def _cap_length(name: str) -> str:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from casb_pipeline.config import Secret
 from casb_pipeline.errors import CasbError
 
 _SCOPE = re.compile(r"'([^']+)'")
@@ -258,6 +259,11 @@ class MalformedRecord(CasbError):
         super().__init__(text)
 
 
+def scrubbed(text: str, secret: Secret) -> str:
+    """``text`` without the secret, should a server or library ever echo it."""
+    return text.replace(secret.reveal(), "***") if secret else text
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a ``retry-after`` header (delta-seconds; fractions tolerated)."""
     if value is None:
@@ -276,15 +282,15 @@ def error_from_response(
     content: bytes,
     *,
     listing: bool,
-    scrub: str,
+    secret: Secret,
 ) -> ComplianceApiError:
-    """The error for a non-2xx response; ``scrub`` (the key) is cut from the message.
+    """The error for a non-2xx response; the ``secret`` is cut from the server's message.
 
     ``listing``: the endpoint is a list, where a bare ``Not found`` can only
     mean the credentials or the base URL are wrong (reference §1.5, §10 #2).
     """
     body = ApiErrorBody.parse(content)
-    message = body.message.replace(scrub, "***") if body.message and scrub else body.message
+    message = scrubbed(body.message, secret) if body.message else None
     info = ErrorInfo(status, body.error_type, message, headers.get("request-id"), body.error_code)
     if status == 429 or body.error_type == "rate_limit_error":
         return RateLimitedError(

@@ -34,6 +34,7 @@ from casb_pipeline.compliance.errors import (
     RateLimitedError,
     ServerError,
     error_from_response,
+    scrubbed,
 )
 from casb_pipeline.compliance.ratelimit import RateLimiter
 from casb_pipeline.compliance.stats import RequestStats
@@ -187,7 +188,8 @@ class Transport:
                     raise self._error(endpoint, response)
                 return handle(response, label)
         except httpx.RequestError as exc:
-            raise NetworkError(label, ErrorInfo(message=self._scrub(_describe(exc)))) from None
+            info = ErrorInfo(message=scrubbed(_describe(exc), self._key))
+            raise NetworkError(label, info) from None
 
     @contextmanager
     def _send(self, request: httpx.Request) -> Iterator[httpx.Response]:
@@ -204,7 +206,7 @@ class Transport:
             response.headers,
             response.read(),
             listing=endpoint.listing,
-            scrub=self._key.reveal(),
+            secret=self._key,
         )
         if isinstance(error, RateLimitedError) and error.retry_after is not None:
             self.limiter.hold(error.retry_after)
@@ -214,10 +216,6 @@ class Transport:
     def _read_json(response: httpx.Response, label: str) -> JsonResponse:
         request_id = response.headers.get("request-id")
         return JsonResponse(json_object(response.read(), label, request_id), request_id)
-
-    def _scrub(self, text: str) -> str:
-        key = self._key.reveal()
-        return text.replace(key, "***") if key else text
 
     # --- retry policy ------------------------------------------------------------
 
