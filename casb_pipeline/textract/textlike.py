@@ -66,6 +66,7 @@ _HTML_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<(?:html|head|body|div|p|table|span|a|br|h[1-6])[\s/>]", re.IGNORECASE)
 _MARKDOWN = re.compile(r"^(?:#{1,6} \S|```)|\[[^\]\n]+\]\([^)\s]+\)", re.MULTILINE)
 _SAMPLE_CHARS = 64 * 1024
+_PROLOGUE_CHARS = 1024  # an XML declaration or comments may precede <html>
 _SAMPLE_LINES = 50
 _NOT_JSON = object()
 
@@ -105,7 +106,7 @@ def _hint(filename: str | None, mime: str | None) -> str | None:
 
 def _classify(text: str, hint: str | None) -> str:
     head = text[:_SAMPLE_CHARS].lstrip()
-    if _HTML_START.match(head) or (hint == "html" and _HTML_TAG.search(head)):
+    if _HTML_START.search(head[:_PROLOGUE_CHARS]) or (hint == "html" and _HTML_TAG.search(head)):
         return "html"
     if head.startswith("<?xml"):
         return "xml"

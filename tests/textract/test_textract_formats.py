@@ -241,6 +241,7 @@ def test_html_text_attributes_scripts_and_cells() -> None:
         ("notes.csv", None, "This is prose, with commas, not a table.\nReally.\n", "text"),
         ("msa_v3.docx", None, "Text of a Word upload served as extracted text.\n", "text"),
         (None, None, '<?xml version="1.0"?><a>b</a>', "xml"),
+        (None, None, '<?xml version="1.0"?>\n<html><body><p>x</p></body></html>', "html"),
         ("notes.txt", None, "Just a note.\n", "text"),
     ],
 )
