@@ -16,7 +16,7 @@ class _StepLines(logging.Handler):
     """Prints step starts/ends with timings, failures, and INFO messages from assets."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.INFO)
+        super().__init__(level=logging.DEBUG)
         self._started: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -46,6 +46,6 @@ class _StepLines(logging.Handler):
 
 @dg.logger(description="Short progress lines on stderr for casb-pipeline commands.")
 def progress_logger(_init_context: dg.InitLoggerContext) -> logging.Logger:
-    logger = logging.Logger("casb_pipeline.progress", level=logging.INFO)
+    logger = logging.Logger("casb_pipeline.progress", level=logging.DEBUG)
     logger.addHandler(_StepLines())
     return logger

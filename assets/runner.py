@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -57,6 +58,8 @@ def api_environment(settings: Settings) -> Iterator[Settings]:
 
 
 def run_pipeline(*, start: date | None, end: date | None, extract_only: bool) -> int:
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
     settings = Settings.from_env()
     dagster_home(settings)
     with api_environment(settings) as live:
