@@ -109,36 +109,26 @@ class ActivityIndex:
 
     # --- what an event is about -----------------------------------------------------
 
-    def actor_user(self, kind: int, ref: int) -> int | None:
-        """The index of the user acting, or None for non-user actors."""
+    def subject(self, kind: int, ref: int) -> tuple[int | None, int | None]:
+        """(index of the acting user, index of the organization) of an event; None where absent."""
         world = self.world
-        if kind in (Kind.SIGNIN_SUCCEEDED, Kind.LOGGED_OUT):
-            return ref
-        if kind in (Kind.CHAT_CREATED, Kind.CHAT_DELETED):
-            return world.chats.user[ref]
-        if kind == Kind.FILE_UPLOADED:
-            return world.chats.user[ref >> 20]
-        if kind in (Kind.PROJECT_CREATED, Kind.PROJECT_SHARED, Kind.PROJECT_DELETED):
-            return world.projects[ref].user
-        if kind in (Kind.DOCUMENT_UPLOADED, Kind.PROJECT_FILE_UPLOADED, Kind.DOCUMENT_DELETED):
-            return world.projects[ref >> 8].user
-        if kind == Kind.ROLE_UPDATED:
-            return 0
-        return None
+        if kind in (Kind.SIGNIN_STARTED, Kind.SIGNIN_SUCCEEDED, Kind.LOGGED_OUT):
+            return (None if kind == Kind.SIGNIN_STARTED else ref), None
+        if kind in (Kind.CHAT_CREATED, Kind.CHAT_DELETED, Kind.FILE_UPLOADED):
+            chat = ref >> 20 if kind == Kind.FILE_UPLOADED else ref
+            return world.chats.user[chat], world.chats.org[chat]
+        if kind in (Kind.GROUP_MEMBER_ADDED, Kind.ROLE_UPDATED):
+            actor = 0 if kind == Kind.ROLE_UPDATED else None  # the primary owner / the IdP
+            return actor, world.users[ref].memberships[0].org
+        project_level = (Kind.PROJECT_CREATED, Kind.PROJECT_SHARED, Kind.PROJECT_DELETED)
+        project = world.projects[ref if kind in project_level else ref >> 8]
+        return project.user, project.org
+
+    def actor_user(self, kind: int, ref: int) -> int | None:
+        return self.subject(kind, ref)[0]
 
     def org(self, kind: int, ref: int) -> int | None:
-        world = self.world
-        if kind in (Kind.CHAT_CREATED, Kind.CHAT_DELETED):
-            return world.chats.org[ref]
-        if kind == Kind.FILE_UPLOADED:
-            return world.chats.org[ref >> 20]
-        if kind in (Kind.PROJECT_CREATED, Kind.PROJECT_SHARED, Kind.PROJECT_DELETED):
-            return world.projects[ref].org
-        if kind in (Kind.DOCUMENT_UPLOADED, Kind.PROJECT_FILE_UPLOADED, Kind.DOCUMENT_DELETED):
-            return world.projects[ref >> 8].org
-        if kind in (Kind.GROUP_MEMBER_ADDED, Kind.ROLE_UPDATED):
-            return world.users[ref].memberships[0].org
-        return None
+        return self.subject(kind, ref)[1]
 
     def type_of(self, kind: int, ref: int) -> str:
         if kind == Kind.SIGNIN_SUCCEEDED:

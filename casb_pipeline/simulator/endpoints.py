@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from casb_pipeline.simulator import listing, render
-from casb_pipeline.simulator.api_errors import ApiError, invalid, not_found
+from casb_pipeline.simulator.api_errors import ApiError, not_found
+from casb_pipeline.simulator.chats import ArtifactVersion, ChatContent
 from casb_pipeline.simulator.config import (
     SCOPE_ACTIVITIES,
     SCOPE_AUDIT,
@@ -17,6 +18,7 @@ from casb_pipeline.simulator.config import (
 )
 from casb_pipeline.simulator.params import Param, Query, limit, time_range
 from casb_pipeline.simulator.store import Store
+from casb_pipeline.simulator.world import Project, ProjectItem
 
 PREFIX = "/v1/compliance"
 Json = dict[str, object]
@@ -165,7 +167,9 @@ def _generated_content(store: Store, ids: tuple[str, ...], query: Query, now: in
     )
 
 
-def _artifact_or_404(store: Store, version_id: str, now: int):
+def _artifact_or_404(
+    store: Store, version_id: str, now: int
+) -> tuple[ArtifactVersion, ChatContent]:
     found = store.artifact(version_id, now)
     if found is None:
         raise not_found(f"Artifact version not found: '{version_id}'")
@@ -185,7 +189,7 @@ _NO_DOCUMENT = "No project document found with the provided id."
 _GONE = ", or it has already been deleted."
 
 
-def _project_or_404(store: Store, project_id: str, now: int, message: str = _NO_PROJECT):
+def _project_or_404(store: Store, project_id: str, now: int, message: str = _NO_PROJECT) -> Project:
     project = store.find_project(project_id, now)
     if project is None:
         raise not_found(message)
@@ -263,7 +267,9 @@ def _collaborators(store: Store, ids: tuple[str, ...], query: Query, now: int) -
     return listing.token_response(*page)
 
 
-def _document_or_404(store: Store, document_id: str, now: int, message: str = _NO_DOCUMENT):
+def _document_or_404(
+    store: Store, document_id: str, now: int, message: str = _NO_DOCUMENT
+) -> tuple[ProjectItem, Project]:
     found = store.project_item("claude_proj_doc_", document_id, now)
     if found is None:
         raise not_found(message)
@@ -367,6 +373,3 @@ def match(method: str, path: str) -> tuple[Route, tuple[str, ...]] | None:
         if found:
             return route, found.groups()
     return None
-
-
-__all__ = ["ROUTES", "Content", "Route", "invalid", "match"]

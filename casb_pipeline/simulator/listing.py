@@ -20,6 +20,7 @@ from typing import TypeVar
 from casb_pipeline.simulator import render
 from casb_pipeline.simulator.activity_types import KNOWN_ACTIVITY_TYPES
 from casb_pipeline.simulator.api_errors import bad_cursor, bad_page, invalid
+from casb_pipeline.simulator.chats import Message
 from casb_pipeline.simulator.params import Param, Query, limit, time_range
 from casb_pipeline.simulator.store import ChatKey, Store
 
@@ -293,7 +294,7 @@ def list_messages(store: Store, index: int, query: Query, now: int) -> Json:
             has_more = len(messages) > size
             messages = messages[:size]
 
-    def cursor_of(message: render.Message) -> str:
+    def cursor_of(message: Message) -> str:
         return _encode(
             {
                 "msg_uuid": store.world.codec.uuid("msg", message.id),

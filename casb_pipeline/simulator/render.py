@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from casb_pipeline.simulator.chats import ArtifactVersion, ChatContent, Message, StoredFile
+from casb_pipeline.simulator.documents import FileSpec
 from casb_pipeline.simulator.ids import iso
 from casb_pipeline.simulator.store import Store
 from casb_pipeline.simulator.world import Collaborator, Membership, Org, Project, ProjectItem, User
@@ -102,16 +103,20 @@ def message_json(
     }
 
 
-def file_entry(store: Store, stored: StoredFile) -> Json:
-    size, md5 = store.digest(stored.id, stored.spec)
+def _file_fields(store: Store, file_id: str, spec: FileSpec, created: int) -> Json:
+    size, md5 = store.digest(file_id, spec)
     return {
-        "id": stored.id,
-        "filename": stored.spec.filename,
-        "mime_type": stored.spec.mime_type,
+        "id": file_id,
+        "filename": spec.filename,
+        "mime_type": spec.mime_type,
         "size_bytes": size,
         "md5": md5,
-        "created_at": iso(stored.created),
+        "created_at": iso(created),
     }
+
+
+def file_entry(store: Store, stored: StoredFile) -> Json:
+    return _file_fields(store, stored.id, stored.spec, stored.created)
 
 
 def file_meta(store: Store, stored: StoredFile, chat: ChatContent) -> Json:
@@ -120,17 +125,8 @@ def file_meta(store: Store, stored: StoredFile, chat: ChatContent) -> Json:
 
 
 def project_file_meta(store: Store, item: ProjectItem) -> Json:
-    size, md5 = store.digest(item.id, item.spec)
-    return {
-        "id": item.id,
-        "filename": item.spec.filename,
-        "mime_type": item.spec.mime_type,
-        "size_bytes": size,
-        "md5": md5,
-        "created_at": iso(item.created),
-        "message_ids": [],
-        "claude_chat_ids": [],
-    }
+    fields = _file_fields(store, item.id, item.spec, item.created)
+    return {**fields, "message_ids": [], "claude_chat_ids": []}
 
 
 def generated_entry(store: Store, stored: StoredFile) -> Json:
