@@ -88,6 +88,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._serve("DELETE")
 
+    def do_POST(self) -> None:
+        self._serve("POST")  # no route takes it: the bare 404 of an unknown path
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
     def _drain_body(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         if length:
