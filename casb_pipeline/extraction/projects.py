@@ -26,6 +26,7 @@ from casb_pipeline.extraction.ledgers import (
 )
 from casb_pipeline.extraction.malformed import quarantine_malformed
 from casb_pipeline.extraction.windows import day_of, partition_window
+from casb_pipeline.lake import Lake
 
 PROJECTS_LOOKBACK = timedelta(hours=1)
 
@@ -68,15 +69,15 @@ PROJECT_ACTIVITY_PREFIX = "claude_project_"
 FILE_ACTIVITY_TYPES = ("claude_file_uploaded", "claude_file_deleted")
 
 
-def projects_of_run(ctx: StreamContext) -> dict[str, date]:
+def projects_of_run(lake: Lake, days: list[date]) -> dict[str, date]:
     """Project ids to re-list, each with the day it is filed under."""
     found: dict[str, date] = {}
-    for day in ctx.days:
-        projects = ctx.lake.scan_partition("projects", day)
+    for day in days:
+        projects = lake.scan_partition("projects", day)
         if projects is not None:
             for pid in projects.select("id").collect()["id"]:
                 found.setdefault(pid, day)
-        activities = ctx.lake.scan_partition("activities", day)
+        activities = lake.scan_partition("activities", day)
         if activities is not None:
             named = (
                 activities.filter(
@@ -99,7 +100,7 @@ def _relist(
     ctx: StreamContext, kind: str, stream: str, lister: Callable[[str], Iterator[Any]]
 ) -> list[tuple[date, Any]]:
     """List ``kind`` for each project of the run; record the listing time of each success."""
-    projects = projects_of_run(ctx)
+    projects = projects_of_run(ctx.lake, ctx.days)
     rows: list[tuple[date, Any]] = []
     listings: list[tuple[date, ListingRow]] = []
     for pid, outcome in ctx.client.map_concurrent(lambda p: list(lister(p)), list(projects)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +61,7 @@ class Pipeline:
                 base_url=self.simulator.base_url,
                 api_key=self.simulator.api_key,
                 rate_limit_rpm=0,
+                backoff_base_seconds=0.05,
             ),
             "lake": defs.resources["lake"],
         }
@@ -79,6 +82,29 @@ class Pipeline:
         return [row[0] for row in self.query(f"select {column} from {table}")]  # noqa: S608
 
 
+STAGED = {
+    "stg_organizations": "organizations",
+    "stg_users": "users",
+    "stg_chats": "chats",
+    "stg_chat_messages": "chat_messages",
+    "stg_artifacts": "artifacts",
+    "stg_projects": "projects",
+    "stg_project_attachments": "project_attachments",
+}
+
+
+def assert_matches_simulator(pipeline: Pipeline) -> None:
+    for table, stream in STAGED.items():
+        ids = pipeline.ids(table)
+        assert len(ids) == len(set(ids)), f"{table} has duplicate ids"
+        assert set(ids) == pipeline.simulator.expected_ids(stream), table
+    for table, stream in (
+        ("stg_chat_files", "chat_files"),
+        ("stg_generated_files", "generated_files"),
+    ):
+        assert set(pipeline.ids(table)) == pipeline.simulator.expected_ids(stream), table
+
+
 @pytest.fixture
 def simulator() -> Iterator[Simulator]:
     with Simulator(SimulatorConfig(seed=7, scale="small", anchor=ANCHOR, rate_limit_rpm=0)) as sim:
@@ -89,3 +115,22 @@ def simulator() -> Iterator[Simulator]:
 def pipeline(simulator: Simulator, tmp_path: Path) -> Iterator[Pipeline]:
     with dg.instance_for_test() as instance:
         yield Pipeline(simulator, tmp_path / "data", instance)
+
+
+def cli_env(data_dir: Path, simulator: Simulator) -> dict[str, str]:
+    """The environment of a `casb-pipeline` command pointed at ``simulator``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASB_", "DAGSTER_"))}
+    env.update(
+        ANTHROPIC_COMPLIANCE_ACCESS_KEY=simulator.api_key,
+        CASB_API_BASE_URL=simulator.base_url,
+        CASB_DATA_DIR=str(data_dir),
+        CASB_START_DATE=simulator.first_day.isoformat(),
+        CASB_RATE_LIMIT_RPM="0",
+        CASB_FINGERPRINT_KEY="test-fingerprint-key",
+    )
+    return env
+
+
+def cli() -> str:
+    """The `casb-pipeline` script installed beside the interpreter running the tests."""
+    return str(Path(sys.executable).with_name("casb-pipeline"))

@@ -4,29 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from tests.extraction.conftest import ANCHOR, Pipeline
-
-STAGED = {
-    "stg_organizations": "organizations",
-    "stg_users": "users",
-    "stg_chats": "chats",
-    "stg_chat_messages": "chat_messages",
-    "stg_artifacts": "artifacts",
-    "stg_projects": "projects",
-    "stg_project_attachments": "project_attachments",
-}
-
-
-def assert_matches_simulator(pipeline: Pipeline) -> None:
-    for table, stream in STAGED.items():
-        ids = pipeline.ids(table)
-        assert len(ids) == len(set(ids)), f"{table} has duplicate ids"
-        assert set(ids) == pipeline.simulator.expected_ids(stream), table
-    for table, stream in (
-        ("stg_chat_files", "chat_files"),
-        ("stg_generated_files", "generated_files"),
-    ):
-        assert set(pipeline.ids(table)) == pipeline.simulator.expected_ids(stream), table
+from tests.extraction.conftest import ANCHOR, STAGED, Pipeline, assert_matches_simulator
 
 
 def test_full_extraction_matches_the_simulator(pipeline: Pipeline) -> None:
