@@ -6,11 +6,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from fake_compliance_api import FakeApi
+from fake_compliance_api import KEY, FakeApi
 
 from casb_pipeline.compliance import ComplianceClient
-
-KEY = "sk-ant-api01-test-key-for-the-fake-server"
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ class Seen:
 
 
 Handler = Callable[[Seen], Reply]
+KEY = "sk-ant-api01-test-key-for-the-fake-server"
 
 
 def error(status: int, error_type: str, message: str, **extra: Any) -> Reply:

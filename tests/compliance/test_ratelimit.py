@@ -93,9 +93,8 @@ def test_two_clients_sharing_a_limiter_share_one_budget(api, make_client):
         one.file_metadata(f"a{index}")
         two.file_metadata(f"b{index}")
     elapsed = time.monotonic() - started
-    assert elapsed >= 0.5  # 66 requests = 60 burst + 6 paced at 0.1 s
-    waited = (
-        one.stats.snapshot()["rate_limit_wait_seconds"]
-        + two.stats.snapshot()["rate_limit_wait_seconds"]
-    )
-    assert waited == pytest.approx(0.6, abs=0.15)
+    # 66 requests from a full bucket of 60 refilling at 10/s take at least 0.6 s,
+    # although each client alone (33 requests) would fit in its own burst
+    assert elapsed >= 0.55
+    assert one.stats.snapshot()["rate_limit_wait_seconds"] > 0
+    assert two.stats.snapshot()["rate_limit_wait_seconds"] > 0

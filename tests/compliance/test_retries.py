@@ -52,19 +52,22 @@ def test_429_retry_after_is_honoured_and_holds_every_worker(api, make_client):
 
 
 def test_exhausted_budget_headers_hold_requests_until_reset(api, make_client):
-    reset = (datetime.now(UTC) + timedelta(seconds=0.6)).isoformat().replace("+00:00", "Z")
-    budget = {
-        "anthropic-ratelimit-requests-limit": "600",
-        "anthropic-ratelimit-requests-remaining": "0",
-        "anthropic-ratelimit-requests-reset": reset,
-    }
-    api.route("GET", FILES, _file)
-    api.script("GET", FILES, Reply(json={"id": "claude_file_1"}, headers=budget))
+    def spent(seen) -> Reply:
+        reset = datetime.now(UTC) + timedelta(seconds=0.6)
+        budget = {
+            "anthropic-ratelimit-requests-limit": "600",
+            "anthropic-ratelimit-requests-remaining": "0" if seen.path.endswith("_1") else "9",
+            "anthropic-ratelimit-requests-reset": reset.isoformat().replace("+00:00", "Z"),
+        }
+        return Reply(json={"id": "x"}, headers=budget)
+
+    api.route("GET", FILES, spent)
     client = make_client()
-    client.file_metadata("claude_file_1")
-    client.file_metadata("claude_file_2")
-    first, second = api.requests()
-    assert second.at - first.at >= 0.45
+    for name in ("claude_file_1", "claude_file_2", "claude_file_3"):
+        client.file_metadata(name)
+    first, second, third = api.requests()
+    assert second.at - first.at >= 0.55  # held until the reset the first answer named
+    assert third.at - second.at < 0.5  # remaining 9: no hold
 
 
 def test_5xx_storm_is_survived(api, make_client):
