@@ -12,6 +12,7 @@ from assets.extract import extract_assets
 from assets.progress import progress_logger
 from assets.resources import ComplianceApiResource, LakeResource
 from assets.schedules import hourly_schedule
+from assets.textract import file_texts_asset
 from assets.warehouse import GROUP as WAREHOUSE_GROUP
 from assets.warehouse import warehouse_asset
 from casb_pipeline.config import DEFAULT_START_DATE_WITH_KEY, Settings, resolve_start_date
@@ -40,10 +41,11 @@ def daily_partitions(start: date) -> dg.DailyPartitionsDefinition:
 def build_definitions(settings: Settings, start: date | None = None) -> dg.Definitions:
     partitions = daily_partitions(start or start_date_for(settings))
     extracted = extract_assets(partitions)
-    warehouse = warehouse_asset(extracted)
+    scored = [file_texts_asset(partitions)]
+    warehouse = warehouse_asset([*extracted, *scored])
     pipeline = dg.define_asset_job("pipeline", selection=dg.AssetSelection.all())
     return dg.Definitions(
-        assets=[*extracted, warehouse],
+        assets=[*extracted, *scored, warehouse],
         jobs=[pipeline],
         schedules=[hourly_schedule(pipeline)],
         resources={

@@ -10,7 +10,9 @@ maps onto object storage (one PUT per file).
 from __future__ import annotations
 
 import os
+import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -42,11 +44,18 @@ def write_parquet_atomic(table: pa.Table, final: Path) -> Path:
     return final
 
 
-def remove_stale_temps(folder: Path) -> int:
-    """Delete temporaries a killed writer left behind; returns how many."""
+def remove_stale_temps(folder: Path, older_than: timedelta) -> int:
+    """Delete temporaries a killed writer left behind; returns how many.
+
+    Only files older than ``older_than`` go, so a writer still at work in
+    another run keeps its temporary file.
+    """
     if not folder.is_dir():
         return 0
-    stale = [p for p in folder.rglob(f"{TEMP_PREFIX}*") if p.is_file()]
+    cutoff = time.time() - older_than.total_seconds()
+    stale = [
+        p for p in folder.rglob(f"{TEMP_PREFIX}*") if p.is_file() and p.stat().st_mtime < cutoff
+    ]
     for path in stale:
         path.unlink(missing_ok=True)
     return len(stale)

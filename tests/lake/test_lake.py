@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -98,5 +98,8 @@ def test_sigkill_mid_write_leaves_old_file_readable(tmp_path: Path) -> None:
         assert len(files) == 1
         table = pq.read_table(files[0])
         assert table.num_rows in (10, 400_000)
-    assert remove_stale_temps(lake_root) >= 0
+    leftovers = list(lake_root.rglob(".tmp-*"))
+    assert remove_stale_temps(lake_root, timedelta(hours=1)) == 0
+    assert list(lake_root.rglob(".tmp-*")) == leftovers
+    assert remove_stale_temps(lake_root, timedelta(0)) == len(leftovers)
     assert not list(lake_root.rglob(".tmp-*"))
