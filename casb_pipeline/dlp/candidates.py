@@ -1,0 +1,28 @@
+"""Run the candidate passes (built-in and custom) over a batch of texts."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from casb_pipeline.dlp.detectors.base import AFTER, BEFORE, VALUE
+from casb_pipeline.dlp.locate import locate
+from casb_pipeline.dlp.normalise import digits_of
+from casb_pipeline.dlp.scanners import Scanner
+
+
+def find_candidates(
+    texts: pl.DataFrame, scanners: list[Scanner], window: int
+) -> dict[str, pl.DataFrame]:
+    """Candidates of each pass, keyed by scanner name, with the derived
+    columns detectors read: ``digits`` and lower-cased ``context``."""
+    plans = [
+        locate(
+            texts.lazy(), scanner.pattern, window=window, row_filter=scanner.row_filter
+        ).with_columns(
+            digits=digits_of(VALUE),
+            context=pl.concat_str([BEFORE, AFTER], separator=" ").str.to_lowercase(),
+        )
+        for scanner in scanners
+    ]
+    frames = pl.collect_all(plans) if plans else []
+    return {scanner.name: frame for scanner, frame in zip(scanners, frames, strict=True)}

@@ -1,0 +1,95 @@
+"""What a detector is: expressions over the columns of a candidate frame.
+
+A candidate frame (see :mod:`casb_pipeline.dlp.locate`) has ``value``,
+``before`` and ``after``; the engine adds ``digits`` (the value's digits) and
+``context`` (``before`` and ``after``, lower-cased). A detector is a set of
+Polars expressions over those columns, built by a plain function, so the
+engine evaluates each detector over all candidates of its pass at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from casb_pipeline.dlp.levels import HIGH
+
+VALUE = pl.col("value")
+BEFORE = pl.col("before")
+AFTER = pl.col("after")
+DIGITS = pl.col("digits")
+CONTEXT = pl.col("context")
+
+FALSE = pl.lit(False)
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One kind of sensitive value fed by one candidate pass.
+
+    ``accept`` says whether a candidate is this kind at all (shape and
+    validation); ``confidence`` is its level (1 low .. 3 high, 0 to drop) with
+    no context word near, ``with_context`` the level when one is (``context``
+    is a regex over the lower-cased surroundings). ``placeholder`` marks
+    documented example and template values, reported at low confidence at most.
+    Several detectors may share an id when one kind has two passes (IPv4 and
+    IPv6 addresses, URL and key=value connection strings).
+    """
+
+    id: str
+    scanner: str
+    accept: pl.Expr
+    confidence: pl.Expr
+    severity: int
+    masked: pl.Expr
+    normalised: pl.Expr = VALUE
+    placeholder: pl.Expr = FALSE
+    context: str = ""
+    with_context: pl.Expr | None = None
+
+    def level(self, context_hit: pl.Expr) -> pl.Expr:
+        """Confidence level of each accepted candidate, placeholders capped."""
+        raised = self.with_context if self.with_context is not None else self.confidence + 1
+        level = pl.when(context_hit).then(pl.max_horizontal(self.confidence, raised))
+        level = level.otherwise(self.confidence).clip(0, HIGH)
+        return pl.when(self.placeholder).then(level.clip(0, 1)).otherwise(level)
+
+
+def level(value: int) -> pl.Expr:
+    """A constant confidence level."""
+    return pl.lit(value, dtype=pl.Int32)
+
+
+def choose(condition: pl.Expr, if_true: int, if_false: int) -> pl.Expr:
+    """``if_true`` where ``condition`` holds, else ``if_false`` (levels)."""
+    return pl.when(condition).then(level(if_true)).otherwise(level(if_false))
+
+
+def shape(pattern: str) -> pl.Expr:
+    """The whole value matches ``pattern`` (anchored here)."""
+    return VALUE.str.contains(f"^(?:{pattern})$")
+
+
+def digit_count() -> pl.Expr:
+    return DIGITS.str.len_chars()
+
+
+def glued() -> pl.Expr:
+    """The candidate is part of a longer token (a path, a decimal, a version,
+    a UUID): joined to letters or digits by ``-``, ``_``, ``.`` or ``/``."""
+    return (
+        BEFORE.str.contains(r"[A-Za-z0-9_][\-_./]$")
+        | AFTER.str.contains(r"^(?:[\-_/][A-Za-z0-9]|\.[0-9])")
+        | (VALUE.str.contains(r"^[+(]") & BEFORE.str.contains(r"[A-Za-z0-9_)]$"))
+    )
+
+
+def token_ends() -> pl.Expr:
+    """Nothing token-like follows the value (fixed-length tokens)."""
+    return ~AFTER.str.contains(r"^[A-Za-z0-9_\-]")
+
+
+def is_formatted() -> pl.Expr:
+    """Digits grouped with separators, as people write them."""
+    return VALUE.str.contains(r"[ .\-()]")

@@ -1,0 +1,58 @@
+"""Value heuristics shared by detectors: entropy, dummy digits, placeholders."""
+
+from __future__ import annotations
+
+import polars as pl
+
+_ASCENDING = "0123456789" * 3
+_DESCENDING = "9876543210" * 3
+
+# Words that mark documentation and template values rather than real ones.
+PLACEHOLDER_WORDS = (
+    "example",
+    "sample",
+    "dummy",
+    "placeholder",
+    "your",
+    "redacted",
+    "changeme",
+    "change_me",
+    "fake",
+    "xxxx",
+    "****",
+    "....",
+    "<",
+    "${",
+    "{{",
+    "%(",
+)
+
+
+def shannon_entropy(text: pl.Expr) -> pl.Expr:
+    """Shannon entropy of each string in bits per character."""
+    share = pl.element().unique_counts() / pl.len()
+    return text.str.split("").list.eval(-(share * share.log(2)).sum()).list.first().fill_null(0.0)
+
+
+def dummy_digits(digits: pl.Expr) -> pl.Expr:
+    """One digit repeated, or a run of consecutive digits (123456789...)."""
+    return (
+        (digits.str.split("").list.n_unique() == 1)
+        | pl.lit(_ASCENDING).str.contains(digits, literal=True)
+        | pl.lit(_DESCENDING).str.contains(digits, literal=True)
+    )
+
+
+def has_placeholder_word(text: pl.Expr) -> pl.Expr:
+    """Contains a template marker such as ``your``, ``xxxx``, ``<`` or ``${``."""
+    return text.str.to_lowercase().str.contains_any(list(PLACEHOLDER_WORDS))
+
+
+def character_classes(text: pl.Expr) -> pl.Expr:
+    """How many of lower case, upper case, digits and other characters occur."""
+    return pl.sum_horizontal(
+        text.str.contains("[a-z]").cast(pl.Int32),
+        text.str.contains("[A-Z]").cast(pl.Int32),
+        text.str.contains("[0-9]").cast(pl.Int32),
+        text.str.contains("[^A-Za-z0-9]").cast(pl.Int32),
+    )

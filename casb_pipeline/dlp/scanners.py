@@ -1,0 +1,156 @@
+"""The shared candidate passes over the text column.
+
+Instead of one regex pass per detector, the engine runs a handful of passes,
+each collecting candidates for several detectors at once; detectors then
+classify and validate the (few) candidates with anchored patterns and
+check-digit expressions. The passes are written for the regex crate's fast
+paths: ASCII classes and ASCII word boundaries (``(?-u:\\b)``) for the
+digit-shaped pass, literal prefixes for the token pass, an inner literal
+(``@``) for e-mail addresses, and keyword-led patterns for assignments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scanner:
+    """One pass: ``pattern`` must define the value group ``v``."""
+
+    name: str
+    pattern: str
+    row_filter: str | None = None
+
+
+_B = r"(?-u:\b)"
+_HEX = "[0-9A-Fa-f]{1,4}"
+
+# Digit-shaped values and the IDs that mix letters and digits. Alternatives are
+# tried in this order at each position, longest shapes first, and the ASCII
+# word boundary at the end lets a run of space-separated numbers split at
+# group boundaries instead of swallowing its neighbours.
+_NUMERIC_SHAPES = (
+    r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}",  # IPv4
+    r"[0-9]{4}[ \-][0-9]{4}[ \-][0-9]{4}[ \-][0-9]{4}(?:[ \-]?[0-9]{1,3})?",  # cards 4-4-4-4(-3)
+    r"[0-9]{4}[ \-][0-9]{6}[ \-][0-9]{4,5}",  # cards 4-6-5 and 4-6-4
+    r"[0-9]{4}[ \-][0-9]{4}[ \-][0-9]{4}",  # Aadhaar, 12-digit numbers
+    r"[0-9]{3}[ \-][0-9]{2}[ \-][0-9]{4}",  # SSN, ITIN
+    r"1[ .\-][0-9]{3}[ .\-][0-9]{3}[ .\-][0-9]{4}",  # NANP with trunk 1
+    r"[0-9]{3}[ .\-][0-9]{3}[ .\-][0-9]{3,4}",  # SIN, NANP
+    r"0[0-9]{1,4}(?:[ .\-]?[0-9]{2,4}){2,4}",  # national numbers with trunk 0
+    r"[0-9]{8,19}",  # bare digit runs
+    r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?",  # IBAN
+    r"[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]",  # UK NINO
+)
+_NUMERIC_UNBOUNDED = (
+    r"\+[1-9][0-9]{0,2}(?:[ .\-]?\(?[0-9]{1,5}\)?){1,6}",  # E.164 and international
+    r"\([0-9]{2,5}\) ?[0-9]{3,4}[ .\-]?[0-9]{3,4}",  # (415) 555-2671
+)
+NUMERIC = Scanner(
+    "numeric",
+    "(?P<v>"
+    + _B
+    + "(?:"
+    + "|".join(_NUMERIC_SHAPES)
+    + ")|"
+    + "|".join(_NUMERIC_UNBOUNDED)
+    + ")"
+    + _B,
+)
+
+# IPv6 addresses: full form, with "::", or starting with "::". Hex and colons
+# are everywhere in code and logs, so rows must first show "::" or three
+# colon-separated hex groups (a filter with a literal first byte).
+IPV6 = Scanner(
+    "ipv6",
+    rf"(?-u)(?P<v>{_B}(?:{_HEX}(?::{_HEX}){{7}}|(?:{_HEX}:){{1,7}}:(?:{_HEX}(?::{_HEX}){{0,6}})?)"
+    rf"|::{_HEX}(?::{_HEX}){{0,6}}){_B}",
+    row_filter=rf"(?-u)::|:{_HEX}:{_HEX}:{_HEX}:",
+)
+
+_DB_SCHEMES = (
+    "postgres|postgresql|mysql|mariadb|mongodb|mongodb\\+srv|redis|rediss|amqp|amqps"
+    "|mssql|sqlserver|oracle|clickhouse|cockroachdb|couchdb|neo4j|cassandra"
+)
+_PEM_BEGIN = r"-----BEGIN[A-Z0-9 ]{0,20} PRIVATE KEY(?: BLOCK)?-----"
+_PEM_END = r"-----END[A-Z0-9 ]{0,20} PRIVATE KEY(?: BLOCK)?-----"
+# Body of a block cut before its END line: base64 lines, header lines and
+# literal "\n" escapes as found in JSON.
+_PEM_BODY = r"(?:(?:\r?\n|\\n)[ \t]*(?:[A-Za-z0-9+/=]{4,}|[A-Za-z\-]+: [^\r\n\\]*))*"
+
+# Credentials whose issuers give them a literal prefix. Unicode mode is kept
+# for the few negated classes: the literal prefixes drive the speed.
+_TOKEN_SHAPES = (
+    r"gh[pousr]_[A-Za-z0-9]{36}",
+    r"github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+    r"gl(?:pat|dt|rt|ptt|oas|cbt|imt|agent|soat|ffct|ft|wt)-[A-Za-z0-9_\-]{20,}"
+    r"(?:\.[A-Za-z0-9_\-]+)*",
+    r"xox[abposer]-[A-Za-z0-9\-]{10,}",
+    r"xoxe\.xox[bp]-[A-Za-z0-9\-]{10,}",
+    r"xapp-[0-9]-[A-Za-z0-9\-]{10,}",
+    r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]{10,}",
+    r"[sr]k_live_[A-Za-z0-9]{20,247}",
+    r"AIza[A-Za-z0-9_\-]{35}",
+    r"sk-ant-[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_\-]{20,}",
+    r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,}",
+    r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}",
+    r"eyJ[A-Za-z0-9_\-]{8,}\.ey[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*",
+    rf"(?:{_DB_SCHEMES})(?:\+[a-z0-9]+)?://[^\s:/@'\"<>]+:[^\s@/'\"<>]+@[^\s/?#'\"<>,;)]+",
+    r"jdbc:[a-z0-9]+:[^\s'\"<>]{0,300}?[?&;:](?i:password)=[^&;\s'\"<>]+",
+)
+TOKENS = Scanner(
+    "tokens",
+    "(?P<v>"
+    + _B
+    + "(?:"
+    + "|".join(_TOKEN_SHAPES)
+    + ")|"
+    + _PEM_BEGIN
+    + f"(?:(?s:.)*?{_PEM_END}|{_PEM_BODY})"
+    + ")",
+)
+
+# Top-level domains tried, longest first, when an address runs straight into
+# more letters ("a@b.comdeleted@c.org", text joined by an extractor).
+_COMMON_TLDS = (
+    "com|org|net|edu|gov|mil|int|info|biz|name|pro|app|dev|io|ai|co|me|tv|cloud|tech"
+    "|online|site|store|shop|blog|xyz|email|digital|company|solutions|services|agency"
+    "|media|group|global|network|systems|software|studio|design|page|health|bank|law"
+)
+_EMAIL_START = (
+    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*\."
+)
+_LONGEST_FIRST = "|".join(sorted(_COMMON_TLDS.split("|"), key=len, reverse=True))
+EMAIL = Scanner(
+    "email",
+    rf"(?P<v>{_EMAIL_START}[A-Za-z]{{2,24}})(?P<post>[^A-Za-z0-9@._%+\-]|$)"
+    rf"|(?P<w>{_EMAIL_START}(?:{_LONGEST_FIRST}|[A-Za-z]{{2}}))",
+    row_filter="@",
+)
+
+# A password (or secret) assigned in code or configuration.
+ASSIGNMENTS = Scanner(
+    "assignments",
+    r"(?i)(?P<pre>(?:password|passwd|passphrase|pwd|secret)[A-Za-z0-9_.\-]{0,40}"
+    r"[\"']?[ \t]*(?::=|=>|=|:)[ \t]*)"
+    r"(?P<v>\"[^\"\r\n]{1,200}\"|'[^'\r\n]{1,200}'|[^\s\"'`,;)}\]]{1,200})",
+)
+
+# Connection strings in key=value form (ADO.NET, ODBC) that carry a password.
+KEY_VALUE_CONNECTIONS = Scanner(
+    "kv_connections",
+    r"(?i)(?P<v>\b(?:server|data source|host|address)[ \t]*=[^;\r\n]{1,200};"
+    r"(?:[^;\r\n]{0,200};){0,8}?[ \t]*(?:password|pwd)[ \t]*=[^;\r\n'\"]{1,200})",
+)
+
+# AWS secret access keys have no prefix: 40 base64 characters, looked for only
+# in rows that mention AWS, and accepted only with AWS context nearby.
+AWS_SECRET = Scanner(
+    "aws_secret",
+    r"(?P<pre>^|[^A-Za-z0-9/+=])(?P<v>[A-Za-z0-9/+]{40})(?P<post>[^A-Za-z0-9/+=]|$)",
+    row_filter=r"(?i)aws|amazon|AKIA|ASIA",
+)
+
+BUILTIN_SCANNERS = (NUMERIC, IPV6, TOKENS, EMAIL, ASSIGNMENTS, KEY_VALUE_CONNECTIONS, AWS_SECRET)
