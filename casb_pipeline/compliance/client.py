@@ -9,6 +9,7 @@ single object raise the :class:`MalformedRecord` instead.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
@@ -212,18 +213,15 @@ class ComplianceClient:
             "tool_result_max_chars": UNCAPPED,
             "limit": None if self.page_size is None else self._limit(ep.CHAT_MESSAGES),
         }
-        chat: Chat | None = None
+        pages = cursor_pages(self._fetch(ep.CHAT_MESSAGES, chat_id), params)
+        first = next(pages)
+        header = {k: v for k, v in first.body.items() if k not in _CHAT_PAGE_KEYS}
+        chat = self._one("chats", Chat, header, first.request_id)
+        context = {"chat_id": chat.id, "chat_updated_at": chat.updated_at}
         messages: list[ChatMessage] = []
-        request_id: str | None = None
-        for page in cursor_pages(self._fetch(ep.CHAT_MESSAGES, chat_id), params):
-            if chat is None:
-                header = {k: v for k, v in page.body.items() if k not in _CHAT_PAGE_KEYS}
-                chat = self._one("chats", Chat, header, page.request_id)
-                request_id = page.request_id
-            context = {"chat_id": chat.id, "chat_updated_at": chat.updated_at}
+        for page in itertools.chain([first], pages):
             messages.extend(self._records("chat_messages", page, context, "chat_messages"))
-        assert chat is not None  # cursor_pages yields at least one page
-        return ChatWithMessages(chat=chat, messages=messages, request_id=request_id)
+        return ChatWithMessages(chat=chat, messages=messages, request_id=first.request_id)
 
     def delete_chat(self, chat_id: str) -> DeleteResult:
         return self._delete(ep.CHAT_DELETE, chat_id, "claude_chat_deleted")

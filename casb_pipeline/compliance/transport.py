@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -98,7 +97,6 @@ class Transport:
         policy: RetryPolicy,
         timeout: float,
         max_connections: int,
-        http_transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._key = api_key
@@ -117,7 +115,6 @@ class Transport:
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
             follow_redirects=False,
-            transport=http_transport,
         )
 
     def close(self) -> None:
@@ -177,12 +174,11 @@ class Transport:
         handle: Callable[[httpx.Response, str], T],
     ) -> T:
         label = endpoint.label
-        request = self._http.build_request(
-            endpoint.method, endpoint.path(object_id), params=_query(params)
-        )
         self.stats.request(label, self.limiter.acquire())
         try:
-            with self._send(request) as response:
+            with self._http.stream(
+                endpoint.method, endpoint.path(object_id), params=_query(params)
+            ) as response:
                 self.limiter.observe(response.headers)
                 if not response.is_success:
                     raise self._error(endpoint, response)
@@ -190,14 +186,6 @@ class Transport:
         except httpx.RequestError as exc:
             info = ErrorInfo(message=scrubbed(_describe(exc), self._key))
             raise NetworkError(label, info) from None
-
-    @contextmanager
-    def _send(self, request: httpx.Request) -> Iterator[httpx.Response]:
-        response = self._http.send(request, stream=True)
-        try:
-            yield response
-        finally:
-            response.close()
 
     def _error(self, endpoint: Endpoint, response: httpx.Response) -> ComplianceApiError:
         error = error_from_response(
