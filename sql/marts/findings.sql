@@ -1,0 +1,182 @@
+-- One row per sensitive value in one object: (source_type, source_id, detector,
+-- fingerprint), with its lifecycle across scans.
+--
+-- finding_id: 'fnd_' + the first 32 hex digits of sha256 over the four key columns; the
+--   same in every build (it changes only when CASB_FINGERPRINT_KEY does).
+-- first_seen_at: the earliest sighting in the lake; last_seen_at: the latest scan of the
+--   source that still contained the value. Location, match count, masked rendering,
+--   severity (the highest) and confidence come from that latest sighting.
+-- status / resolution, first rule that applies:
+--   resolved / deleted_by_user  its chat (or project) was deleted by its user: the
+--                               object keeps its metadata but lost its content; kept.
+--   resolved / source_deleted   the object, its chat or its project is gone.
+--   resolved / value_removed    a later scan of the source no longer contains it.
+--   ignored  / allowlisted      the DLP allowlist matched it (at its latest sighting).
+--   open                        otherwise.
+-- due_date: first_seen_at's UTC date + 0 days (critical), 7 (high), 30 (medium);
+--   none for low.
+with matches as (
+    select * from stg_finding_matches
+),
+
+scans as (
+    select * from stg_scans
+),
+
+sources as (
+    select * from finding_sources
+),
+
+users as (
+    select * from stg_users
+),
+
+sightings as (
+    select
+        source_type,
+        source_id,
+        detector,
+        fingerprint,
+        min(first_seen_at) as first_seen_at,
+        max(scanned_at) as last_seen_at,
+        any_value(chat_id) as chat_id,
+        any_value(project_id) as project_id
+    from matches
+    group by source_type, source_id, detector, fingerprint
+),
+
+latest_sighting as (
+    select
+        matches.source_type,
+        matches.source_id,
+        matches.detector,
+        matches.fingerprint,
+        count(*) as match_count,
+        first(matches.part order by matches.part nulls first, matches."start") as part,
+        first(matches."start" order by matches.part nulls first, matches."start") as "start",
+        first(matches."end" order by matches.part nulls first, matches."start") as "end",
+        first(matches.masked order by matches.part nulls first, matches."start") as masked,
+        first(matches.profile order by matches.severity_level desc, matches."start") as profile,
+        max(matches.severity_level) as severity_level,
+        max(matches.confidence_level) as confidence_level,
+        bool_or(matches.allowlisted) as allowlisted,
+        first(matches.allowlist_reason order by matches.allowlisted desc, matches."start")
+            as allowlist_reason
+    from matches
+    inner join sightings
+        on sightings.source_type = matches.source_type
+        and sightings.source_id = matches.source_id
+        and sightings.detector = matches.detector
+        and sightings.fingerprint = matches.fingerprint
+        and sightings.last_seen_at = matches.scanned_at
+    group by matches.source_type, matches.source_id, matches.detector, matches.fingerprint
+),
+
+later_scans as (
+    -- the first scan of the source after the value was last seen, if any
+    select
+        sightings.source_type,
+        sightings.source_id,
+        sightings.detector,
+        sightings.fingerprint,
+        min(scans.scanned_at) as removed_at
+    from sightings
+    inner join scans
+        on scans.source_type = sightings.source_type
+        and scans.source_id = sightings.source_id
+        and scans.scanned_at > sightings.last_seen_at
+    group by all
+),
+
+joined as (
+    select
+        sightings.*,
+        latest_sighting.* exclude (source_type, source_id, detector, fingerprint),
+        later_scans.removed_at,
+        sources.source_id is not null as source_known,
+        coalesce(sources.chat_id, sightings.chat_id) as source_chat_id,
+        coalesce(sources.project_id, sightings.project_id) as source_project_id,
+        sources.user_id,
+        coalesce(users.email, sources.user_email) as user_email,
+        sources.organization_id,
+        sources.attachment_kind,
+        sources.user_deleted_at,
+        sources.gone_at
+    from sightings
+    inner join latest_sighting
+        on latest_sighting.source_type = sightings.source_type
+        and latest_sighting.source_id = sightings.source_id
+        and latest_sighting.detector = sightings.detector
+        and latest_sighting.fingerprint = sightings.fingerprint
+    left join later_scans
+        on later_scans.source_type = sightings.source_type
+        and later_scans.source_id = sightings.source_id
+        and later_scans.detector = sightings.detector
+        and later_scans.fingerprint = sightings.fingerprint
+    left join sources
+        on sources.source_type = sightings.source_type
+        and sources.source_id = sightings.source_id
+    left join users on users.id = sources.user_id
+),
+
+lifecycle as (
+    select
+        *,
+        case
+            when user_deleted_at is not null then 'deleted_by_user'
+            when gone_at is not null then 'source_deleted'
+            when removed_at is not null then 'value_removed'
+            when allowlisted then 'allowlisted'
+        end as resolution,
+        ['low', 'medium', 'high', 'critical'][severity_level] as severity
+    from joined
+),
+
+final as (
+    select
+        'fnd_' || left(
+            sha256(concat_ws(chr(31), source_type, source_id, detector, fingerprint)), 32
+        ) as finding_id,
+        source_type,
+        source_id,
+        detector,
+        profile,
+        fingerprint,
+        profile = 'credentials' as is_credential,
+        part,
+        "start",
+        "end",
+        {'part': part, 'start': "start", 'end': "end"} as location,
+        source_chat_id as chat_id,
+        source_project_id as project_id,
+        attachment_kind,
+        user_id,
+        user_email,
+        organization_id,
+        ['low', 'medium', 'high'][confidence_level] as confidence,
+        severity,
+        severity_level,
+        match_count,
+        masked,
+        first_seen_at,
+        last_seen_at,
+        case
+            when resolution is null then 'open'
+            when resolution = 'allowlisted' then 'ignored'
+            else 'resolved'
+        end as status,
+        resolution,
+        case resolution
+            when 'deleted_by_user' then user_deleted_at
+            when 'source_deleted' then gone_at
+            when 'value_removed' then removed_at
+        end as resolved_at,
+        allowlist_reason,
+        (first_seen_at at time zone 'UTC')::date
+        + case severity when 'critical' then 0 when 'high' then 7 when 'medium' then 30 end
+            as due_date,
+        source_known
+    from lifecycle
+)
+
+select * from final
