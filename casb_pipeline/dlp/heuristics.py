@@ -19,13 +19,9 @@ PLACEHOLDER_WORDS = (
     "change_me",
     "fake",
     "xxxx",
-    "****",
-    "....",
-    "<",
-    "${",
-    "{{",
-    "%(",
 )
+# Template markers: a value containing one is a slot, not a value.
+TEMPLATE_MARKERS = ("****", "....", "<", "${", "{{", "%(")
 
 
 def shannon_entropy(text: pl.Expr) -> pl.Expr:
@@ -44,7 +40,14 @@ def dummy_digits(digits: pl.Expr) -> pl.Expr:
 
 
 def has_placeholder_word(text: pl.Expr) -> pl.Expr:
-    """Contains a template marker such as ``your``, ``xxxx``, ``<`` or ``${``."""
+    """Contains a placeholder word (``your``, ``xxxx``) or a template marker
+    (``<``, ``${``, ``{{``)."""
+    return text.str.to_lowercase().str.contains_any([*PLACEHOLDER_WORDS, *TEMPLATE_MARKERS])
+
+
+def has_placeholder_word_only(text: pl.Expr) -> pl.Expr:
+    """Contains a placeholder word; for values such as passwords where any
+    symbol may occur."""
     return text.str.to_lowercase().str.contains_any(list(PLACEHOLDER_WORDS))
 
 

@@ -10,8 +10,9 @@ Python code runs per row or per match.
 
 A pattern may wrap text around the value in groups named ``pre`` and ``post``
 (for example ``password =`` before a password): they are matched, kept in the
-surrounding gaps, and so end up in the context rather than in the value. A
-second alternative may name its value ``w`` (group names must be unique).
+surrounding gaps, and so end up in the context rather than in the value.
+Group names must be unique, so a second alternative names them ``p2``, ``w``
+and ``s2``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ CLOSE = "\x01"
 # Sentinels already present in a text are swapped for U+FFFD, one character for
 # one, so offsets are unchanged.
 _SCRUB = {OPEN: "\ufffd", CLOSE: "\ufffd"}
-_MARK = "${pre}" + OPEN + "${v}${w}" + CLOSE + "${post}"
+_MARK = "${pre}${p2}" + OPEN + "${v}${w}" + CLOSE + "${post}${s2}"
 
 CANDIDATE_SCHEMA = {
     "row": pl.UInt32,

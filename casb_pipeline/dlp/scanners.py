@@ -96,7 +96,8 @@ _TOKEN_SHAPES = (
     r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,}",
     r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}",
     r"eyJ[A-Za-z0-9_\-]{8,}\.ey[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*",
-    rf"(?:{_DB_SCHEMES})(?:\+[a-z0-9]+)?://[^\s:/@'\"<>]+:[^\s@/'\"<>]+@[^\s/?#'\"<>,;)]+",
+    rf"(?:{_DB_SCHEMES})(?:\+[a-z0-9]+)?://[^\s:/@'\"<>]+:[^\s@/'\"<>]+@[^\s/?#'\"<>,;)]+"
+    r"(?:[/?](?:[^\s'\"<>]*[A-Za-z0-9_/=&\-])?)?",
     r"jdbc:[a-z0-9]+:[^\s'\"<>]{0,300}?[?&;:](?i:password)=[^&;\s'\"<>]+",
 )
 TOKENS = Scanner(
@@ -130,12 +131,15 @@ EMAIL = Scanner(
     row_filter="@",
 )
 
-# A password (or secret) assigned in code or configuration.
+# A password (or secret) assigned in code or configuration: the value inside
+# its quotes, or an unquoted value up to white space or punctuation.
+_ASSIGNED_KEY = (
+    r"(?:password|passwd|passphrase|pwd|secret)[A-Za-z0-9_.\-]{0,40}[\"']?[ \t]*(?::=|=>|=|:)[ \t]*"
+)
 ASSIGNMENTS = Scanner(
     "assignments",
-    r"(?i)(?P<pre>(?:password|passwd|passphrase|pwd|secret)[A-Za-z0-9_.\-]{0,40}"
-    r"[\"']?[ \t]*(?::=|=>|=|:)[ \t]*)"
-    r"(?P<v>\"[^\"\r\n]{1,200}\"|'[^'\r\n]{1,200}'|[^\s\"'`,;)}\]]{1,200})",
+    rf"(?i)(?P<pre>{_ASSIGNED_KEY}[\"'])(?P<v>[^\"'\r\n]{{1,200}})(?P<post>[\"'])"
+    rf"|(?P<p2>{_ASSIGNED_KEY})(?P<w>[^\s\"'`,;)}}\]<>]{{1,200}})",
 )
 
 # Connection strings in key=value form (ADO.NET, ODBC) that carry a password.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from casb_pipeline.dlp.levels import HIGH
+from casb_pipeline.dlp.levels import HIGH, LOW
 
 VALUE = pl.col("value")
 BEFORE = pl.col("before")
@@ -22,6 +22,9 @@ DIGITS = pl.col("digits")
 CONTEXT = pl.col("context")
 
 FALSE = pl.lit(False)
+
+# Words that introduce a value as not real.
+DUMMY_WORDS = r"\b(?:dummy|fake|sample|placeholder|fictitious|fictional|made[- ]up)\b"
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,13 @@ class Detector:
     with_context: pl.Expr | None = None
 
     def level(self, context_hit: pl.Expr) -> pl.Expr:
-        """Confidence level of each accepted candidate, placeholders capped."""
+        """Confidence level of each accepted candidate; placeholders, and
+        values introduced as dummies ("the fake SSN ..."), low at most."""
         raised = self.with_context if self.with_context is not None else self.confidence + 1
         level = pl.when(context_hit).then(pl.max_horizontal(self.confidence, raised))
         level = level.otherwise(self.confidence).clip(0, HIGH)
-        return pl.when(self.placeholder).then(level.clip(0, 1)).otherwise(level)
+        dummy = self.placeholder | BEFORE.str.to_lowercase().str.contains(DUMMY_WORDS)
+        return pl.when(dummy).then(level.clip(0, LOW)).otherwise(level)
 
 
 def level(value: int) -> pl.Expr:

@@ -77,7 +77,14 @@ def phone_number() -> Detector:
         pl.when((n == 11) & DIGITS.str.starts_with("1")).then(DIGITS.str.slice(1)).otherwise(DIGITS)
     )
     north_american = ~international & _nanp(national) & (n <= 11)
-    trunk_zero = VALUE.str.contains(r"^\(?0") & n.is_between(9, 11) & is_formatted()
+    # National numbers: trunk 0 then a non-zero digit (00 dials abroad), not
+    # grouped like an SSN.
+    trunk_zero = (
+        VALUE.str.contains(r"^\(?0[1-9]")
+        & ~VALUE.str.contains(r"^[0-9]{3}[ \-][0-9]{2}[ \-][0-9]{4}$")
+        & n.is_between(9, 11)
+        & is_formatted()
+    )
     valid = (international & n.is_between(8, 15)) | north_american | trunk_zero
     bare = ~international & ~is_formatted()
     # 555-0100 to 555-0199 are reserved for fiction.

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from casb_pipeline.dlp.detectors.base import VALUE, Detector, choose, level, shape
-from casb_pipeline.dlp.heuristics import character_classes, has_placeholder_word, shannon_entropy
+from casb_pipeline.dlp.detectors.base import BEFORE, VALUE, Detector, choose, level, shape
+from casb_pipeline.dlp.heuristics import (
+    character_classes,
+    has_placeholder_word,
+    has_placeholder_word_only,
+    shannon_entropy,
+)
 from casb_pipeline.dlp.levels import CRITICAL, HIGH, LOW, MEDIUM
 from casb_pipeline.dlp.masking import ELLIPSIS, length_only, prefix_and_length
 
@@ -18,6 +23,13 @@ NON_SECRETS = (
     "postgres", "mysql", "guest", "pass", "secret123", "password123", "123456",
 )  # fmt: skip
 
+# A reference to a value kept elsewhere: ${VAR}, $VAR, %(name)s, %s, {{ var }},
+# <slot>, @setting, or a mask of stars or dots.
+REFERENCE = (
+    r"^(?:\$\{.*\}|\$[A-Za-z_][A-Za-z0-9_]*|%\([A-Za-z_]*\)[sd]|%[sd]|\{\{.*\}\}|<[^>]*>"
+    r"|@[A-Za-z_][A-Za-z0-9_.]*|\*+|\.+|x+)$"
+)
+
 # The signature of the sample token shown on jwt.io.
 SAMPLE_JWT_SIGNATURES = ("SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",)
 
@@ -26,8 +38,8 @@ def _weak_password(password: pl.Expr, user: pl.Expr | None = None) -> pl.Expr:
     """Defaults, references (``$VAR``, ``%s``, ``<...>``) and templates."""
     weak = (
         password.str.to_lowercase().is_in(NON_SECRETS)
-        | password.str.contains(r"^[$%{<@*#]|^\*+$|^x+$|^\.+$")
-        | has_placeholder_word(password)
+        | password.str.contains(REFERENCE)
+        | has_placeholder_word_only(password)
         | (password.str.split("").list.n_unique() == 1)
     )
     return weak if user is None else weak | (password == user)
@@ -134,8 +146,9 @@ def key_value_connection_string() -> Detector:
 
 
 def password_assignment() -> Detector:
-    quoted = VALUE.str.contains(r"^(?:\".*\"|'.*')$")
-    secret = pl.when(quoted).then(VALUE.str.slice(1, VALUE.str.len_chars() - 2)).otherwise(VALUE)
+    # Quoted values are reported without their quotes, which stay before.
+    quoted = BEFORE.str.contains(r"[\"']$")
+    secret = VALUE
     # Unquoted right-hand sides that are code, not literals: calls, indexing,
     # attribute chains, comparisons.
     code = ~quoted & secret.str.contains(

@@ -19,7 +19,8 @@ from casb_pipeline.dlp.heuristics import dummy_digits
 from casb_pipeline.dlp.levels import HIGH, LOW, MEDIUM
 from casb_pipeline.dlp.masking import last
 
-# Numbers the SSA voided after they were printed in advertising and samples.
+# Numbers the SSA voided after they were printed in advertising and samples
+# (987-65-4320 to 987-65-4329, reserved for advertising, fall in ITIN space).
 PUBLISHED_SSNS = ("078051120", "219099999", "457555462")
 # The SIN used in Canadian government forms and guides.
 PUBLISHED_SINS = ("046454286",)
@@ -60,10 +61,11 @@ def us_itin() -> Detector:
         id="us_itin",
         scanner="numeric",
         accept=shape(_NINE_DIGITS) & (area >= 900) & valid_group & ~glued(),
-        confidence=choose(is_formatted(), MEDIUM, LOW),
+        # 9xx-xx-xxxx is also what made-up SSNs look like: a word is needed.
+        confidence=level(LOW),
         with_context=level(HIGH),
-        context=r"\bitin\b|taxpayer|tax id|\btin\b|tax identification",
-        placeholder=dummy_digits(DIGITS),
+        context=r"\bitin\b|taxpayer|tax id|\btin\b|tax identification|\bw-?7\b",
+        placeholder=DIGITS.str.starts_with("9876543") | dummy_digits(DIGITS),
         normalised=DIGITS,
         masked=last(DIGITS, 4, "9**-**-"),
         severity=HIGH,
