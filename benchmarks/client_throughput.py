@@ -8,7 +8,11 @@ measures over loopback:
   * every chat's messages with one worker, the baseline, and with eight
     workers sharing the client (``map_concurrent``), and their ratio;
   * chat file downloads (streamed, hashed, verified, written) with one and
-    with eight workers.
+    with eight workers;
+  * latency-bound: a second, in-process simulator (small preset) that delays
+    every messages response by its ``slow`` fault (~0.5 s), as a distant API
+    would, fetched with one and with eight workers (its CPU column includes
+    that simulator, which runs in this process).
 
 The simulator builds a chat's messages the first time they are asked for, so
 one untimed pass fetches them all before the timed runs. The last column is
@@ -32,10 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from casb_pipeline.compliance import ComplianceClient
-from casb_pipeline.simulator import DEFAULT_API_KEY
+from casb_pipeline.simulator import DEFAULT_API_KEY, Simulator, SimulatorConfig
 
 ANCHOR = date(2026, 3, 1)
 MAX_FILE_BYTES = 100_000_000
+SLOW_CHATS = 24
 
 
 def start_simulator() -> tuple[subprocess.Popen[str], str]:
@@ -94,6 +99,7 @@ def main() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+    run_latency_bound()
 
 
 def messages_counter(client: ComplianceClient) -> Callable[[str], int]:
@@ -150,6 +156,26 @@ def run(base_url: str, file_count: int) -> None:
     print(f"files:    8 workers / 1 worker (baseline) = {rates[8][1] / rates[1][1]:.2f}x")
     one.close()
     eight.close()
+
+
+def run_latency_bound() -> None:
+    config = SimulatorConfig(anchor=ANCHOR, rate_limit_rpm=0)
+    with Simulator(config) as sim:
+        chats = sorted(sim.expected_ids("chats"))[:SLOW_CHATS]
+        with ComplianceClient(sim.base_url, sim.api_key, rate_limit_rpm=0) as warm:
+            fan_out(warm, messages_counter(warm), chats)  # untimed: the server builds them
+        sim.faults.set(rate=1.0, kinds=("slow",), endpoints="/messages$")
+        print(f"latency-bound: {len(chats)} chats' messages, every response delayed ~0.5 s")
+        rates = []
+        for workers in (1, 8):
+            with ComplianceClient(
+                sim.base_url, sim.api_key, rate_limit_rpm=0, max_concurrency=workers
+            ) as client:
+                rates.append(
+                    report(f"slow messages, {workers} worker(s)", client,
+                           lambda c=client: fan_out(c, messages_counter(c), chats), "messages")
+                )  # fmt: skip
+    print(f"latency-bound messages: 8 workers / 1 worker (baseline) = {rates[1] / rates[0]:.2f}x")
 
 
 if __name__ == "__main__":
