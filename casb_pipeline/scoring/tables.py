@@ -11,6 +11,7 @@ fingerprint.
 
 from __future__ import annotations
 
+import polars as pl
 import pyarrow as pa
 
 from casb_pipeline.lake.side_tables import UTC_TIMESTAMP
@@ -61,6 +62,7 @@ TEXT_COVERAGE_SCHEMA = pa.schema(
         ("chars", pa.int64()),
         ("truncated", pa.bool_()),
         ("extracted_at", UTC_TIMESTAMP),
+        ("notes", pa.string()),  # what was skipped or repaired (members not scanned...)
     ]
 )
 
@@ -88,5 +90,17 @@ FINDINGS_SCHEMA = pa.schema(
         ("allowlist_reason", pa.string()),
         ("first_seen_at", UTC_TIMESTAMP),
         ("scanned_at", UTC_TIMESTAMP),
+        ("match_count", pa.int64()),  # matches of this detector in the same text
+        ("context_hit", pa.bool_()),  # a context word of the detector was near
     ]
 )
+
+
+def frame_schema(schema: pa.Schema) -> pl.Schema:
+    """The Polars schema of a lake dataset."""
+    return pl.from_arrow(schema.empty_table()).schema  # type: ignore[union-attr]
+
+
+def to_lake(frame: pl.DataFrame, schema: pa.Schema) -> pa.Table:
+    """``frame`` as a table of exactly ``schema`` (column order and Arrow types)."""
+    return frame.select(schema.names).to_arrow().cast(schema)
