@@ -12,6 +12,8 @@ from assets.extract import extract_assets
 from assets.progress import progress_logger
 from assets.resources import ComplianceApiResource, LakeResource
 from assets.schedules import hourly_schedule
+from assets.scoring import dlp_findings_asset
+from assets.textract import file_texts_asset
 from assets.textract import file_texts_asset
 from assets.warehouse import GROUP as WAREHOUSE_GROUP
 from assets.warehouse import warehouse_asset
