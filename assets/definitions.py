@@ -14,7 +14,6 @@ from assets.resources import ComplianceApiResource, LakeResource
 from assets.schedules import hourly_schedule
 from assets.scoring import dlp_findings_asset
 from assets.textract import file_texts_asset
-from assets.textract import file_texts_asset
 from assets.warehouse import GROUP as WAREHOUSE_GROUP
 from assets.warehouse import warehouse_asset
 from casb_pipeline.config import DEFAULT_START_DATE_WITH_KEY, Settings, resolve_start_date
@@ -43,7 +42,7 @@ def daily_partitions(start: date) -> dg.DailyPartitionsDefinition:
 def build_definitions(settings: Settings, start: date | None = None) -> dg.Definitions:
     partitions = daily_partitions(start or start_date_for(settings))
     extracted = extract_assets(partitions)
-    scored = [file_texts_asset(partitions)]
+    scored = [file_texts_asset(partitions), dlp_findings_asset(partitions)]
     warehouse = warehouse_asset([*extracted, *scored])
     pipeline = dg.define_asset_job("pipeline", selection=dg.AssetSelection.all())
     return dg.Definitions(
