@@ -17,7 +17,7 @@ import pyarrow as pa
 from assets.checks import quarantine_check, stream_check_specs, table_checks
 from assets.resources import ComplianceApiResource, LakeResource
 from casb_pipeline.compliance import STREAMS, schema
-from casb_pipeline.extraction import chats, contents, directory, feed, projects
+from casb_pipeline.extraction import chats, contents, directory, feed, projects, sweep
 from casb_pipeline.extraction.context import StreamContext
 from casb_pipeline.extraction.ledgers import CONTENTS, CONTENTS_SCHEMA
 from casb_pipeline.lake import Lake
@@ -228,4 +228,11 @@ def extract_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinit
             ("organizations",),
         ),
         *(_partitioned_asset(spec, partitions) for spec in STREAM_ASSETS),
+        _snapshot_asset(
+            "deletion_sweep",
+            "Chats and projects the lake holds that the API no longer lists (deleted through "
+            "the API or by retention) become tombstones.",
+            sweep.sweep_deletions,
+            ("chats", "projects"),
+        ),
     ]
