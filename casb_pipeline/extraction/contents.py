@@ -62,7 +62,8 @@ def fetch_contents(ctx: StreamContext, refs: list[ContentRef], download: Downloa
         if row is not None and ctx.blobs.has(row.sha256):
             rows.append((ref.day, row))
         elif not ref.downloadable:
-            ctx.quarantine(ref.day, ref.object_id, ref.object_type, "no downloadable content")
+            # Expired tool outputs and code-interpreter files: nothing to fetch, not an error.
+            ctx.skipped["not_downloadable"] += 1
         else:
             missing.append(ref)
 

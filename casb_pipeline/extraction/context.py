@@ -45,6 +45,7 @@ class StreamContext:
     writer: str
     window: Window | None = None
     rows_written: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
     quarantined: dict[date, list[Quarantined]] = field(default_factory=lambda: defaultdict(list))
     tombstones: dict[date, list[Tombstone]] = field(default_factory=lambda: defaultdict(list))
 
@@ -55,7 +56,7 @@ class StreamContext:
     def quarantine(
         self, day: date, object_id: str, stream: str, reason: str, request_id: str | None = None
     ) -> None:
-        log.warning("quarantined %s %s: %s", stream, object_id, reason)
+        log.debug("quarantined %s %s: %s", stream, object_id, reason)
         self.quarantined[day].append(Quarantined(object_id, stream, reason, request_id, self.now))
 
     def quarantine_error(self, day: date, object_id: str, stream: str, error: Exception) -> None:
@@ -109,6 +110,7 @@ class StreamContext:
             "bytes_downloaded": stats["bytes_downloaded"],
             "quarantined": sum(len(v) for v in self.quarantined.values()),
             "tombstones": sum(len(v) for v in self.tombstones.values()),
+            **{f"skipped_{reason}": count for reason, count in self.skipped.items()},
             "window": self.window.label() if self.window else f"{min(self.days)}..{self.last_day}",
             "days": len(self.days),
         }
