@@ -40,15 +40,21 @@ def dummy_digits(digits: pl.Expr) -> pl.Expr:
 
 
 def has_placeholder_word(text: pl.Expr) -> pl.Expr:
-    """Contains a placeholder word (``your``, ``xxxx``) or a template marker
-    (``<``, ``${``, ``{{``)."""
-    return text.str.to_lowercase().str.contains_any([*PLACEHOLDER_WORDS, *TEMPLATE_MARKERS])
-
-
-def has_placeholder_word_only(text: pl.Expr) -> pl.Expr:
-    """Contains a placeholder word; for values such as passwords where any
-    symbol may occur."""
+    """Contains a placeholder word anywhere: for short values people type
+    (passwords), where "changeme" or "example" is a tell."""
     return text.str.to_lowercase().str.contains_any(list(PLACEHOLDER_WORDS))
+
+
+def has_placeholder_segment(text: pl.Expr) -> pl.Expr:
+    """A placeholder word standing as its own segment (``sk-your-key-here``),
+    a template marker, or a run of x, * or 0: for long random tokens, where a
+    word such as "fake" turns up inside random characters by chance."""
+    words = "|".join(word for word in PLACEHOLDER_WORDS if word.isalpha())
+    return (
+        text.str.contains(f"(?i)(?:^|[_.\\-])(?:{words})(?:[_.\\-]|$)")
+        | text.str.contains_any(list(TEMPLATE_MARKERS))
+        | text.str.contains("(?i)xxxx|\\*\\*\\*\\*|0000000")
+    )
 
 
 def character_classes(text: pl.Expr) -> pl.Expr:

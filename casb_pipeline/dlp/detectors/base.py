@@ -57,7 +57,8 @@ class Detector:
         raised = self.with_context if self.with_context is not None else self.confidence + 1
         level = pl.when(context_hit).then(pl.max_horizontal(self.confidence, raised))
         level = level.otherwise(self.confidence).clip(0, HIGH)
-        dummy = self.placeholder | BEFORE.str.to_lowercase().str.contains(DUMMY_WORDS)
+        same_line = BEFORE.str.tail(32).str.extract(r"([^\n]*)$", 1).str.to_lowercase()
+        dummy = self.placeholder | same_line.str.contains(DUMMY_WORDS)
         return pl.when(dummy).then(level.clip(0, LOW)).otherwise(level)
 
 

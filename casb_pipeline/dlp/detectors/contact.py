@@ -47,8 +47,8 @@ def email_address() -> Detector:
     local = VALUE.str.extract(r"^(.*)@", 1)
     domain = VALUE.str.extract(r"@(.*)$", 1).str.to_lowercase()
     well_formed = ~local.str.contains(r"^\.|\.$|\.\.")
-    # The password of a URL such as scheme://user:password@host is not a mailbox.
-    url_credentials = BEFORE.str.contains(r"://[^\s/@]*:$")
+    # Part of a URL's user:password@host is not a mailbox.
+    url_credentials = BEFORE.str.contains(r"://[^\s/@]*$")
     return Detector(
         id="email_address",
         scanner="email",
@@ -92,7 +92,10 @@ def phone_number() -> Detector:
     return Detector(
         id="phone_number",
         scanner="numeric",
-        accept=shape(r"[+(]?[0-9][0-9 .\-()]{6,22}[0-9]") & valid & ~glued(),
+        accept=shape(r"[+(]?[0-9][0-9 .\-()]{6,22}[0-9]")
+        & ~shape(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
+        & valid
+        & ~glued(),
         confidence=choose(bare, LOW, MEDIUM),
         with_context=choose(bare, MEDIUM, HIGH),
         context=_PHONE_CONTEXT,

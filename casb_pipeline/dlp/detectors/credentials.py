@@ -8,8 +8,8 @@ import polars as pl
 from casb_pipeline.dlp.detectors.base import BEFORE, VALUE, Detector, choose, level, shape
 from casb_pipeline.dlp.heuristics import (
     character_classes,
+    has_placeholder_segment,
     has_placeholder_word,
-    has_placeholder_word_only,
     shannon_entropy,
 )
 from casb_pipeline.dlp.levels import CRITICAL, HIGH, LOW, MEDIUM
@@ -39,7 +39,7 @@ def _weak_password(password: pl.Expr, user: pl.Expr | None = None) -> pl.Expr:
     weak = (
         password.str.to_lowercase().is_in(NON_SECRETS)
         | password.str.contains(REFERENCE)
-        | has_placeholder_word_only(password)
+        | has_placeholder_word(password)
         | (password.str.split("").list.n_unique() == 1)
     )
     return weak if user is None else weak | (password == user)
@@ -57,7 +57,7 @@ def private_key() -> Detector:
         scanner="tokens",
         accept=VALUE.str.starts_with("-----BEGIN"),
         confidence=choose(complete, HIGH, MEDIUM),
-        placeholder=(body.str.len_chars() < 64) | has_placeholder_word(body),
+        placeholder=(body.str.len_chars() < 64) | has_placeholder_segment(body),
         normalised=body,
         masked=prefix_and_length(
             VALUE, VALUE.str.extract(r"^(-----BEGIN[A-Z0-9 ]*-----)", 1) + pl.lit(" ")

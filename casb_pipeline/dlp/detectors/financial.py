@@ -145,7 +145,10 @@ def iban() -> Detector:
     return Detector(
         id="iban",
         scanner="numeric",
-        accept=(compact.str.len_chars() == expected) & mod97(compact),
+        # Check digits run from 02 to 98 (00, 01 and 99 are never issued).
+        accept=(compact.str.len_chars() == expected)
+        & compact.str.slice(2, 2).str.to_integer(strict=False).is_between(2, 98)
+        & mod97(compact),
         confidence=level(HIGH),
         placeholder=compact.is_in(EXAMPLE_IBANS) | dummy_digits(compact.str.slice(4, 10)),
         normalised=compact,
