@@ -1,0 +1,40 @@
+"""Chart geometry: bars proportional to their values, every day of the span present."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from casb_pipeline.reporting.charts import SEVERITY_COLORS, day_columns, row_chart
+
+
+def test_row_bars_are_proportional_and_the_longest_fills_the_span() -> None:
+    chart = row_chart("c", "title", [("a", 10), ("b", 5), ("c", 0)])
+    widths = [bar.width for bar in chart.bars]
+    assert widths[0] == 2 * widths[1] and widths[2] == 0
+    assert chart.bars[0].x + widths[0] < chart.width
+    assert [bar.y for bar in chart.bars] == sorted({bar.y for bar in chart.bars})
+    assert not chart.empty
+    assert row_chart("c", "title", [("a", 0)]).empty
+
+
+def test_columns_stack_by_series_and_keep_empty_days() -> None:
+    counts = {
+        (date(2026, 1, 1), "critical"): 2,
+        (date(2026, 1, 1), "low"): 2,
+        (date(2026, 1, 4), "high"): 1,
+    }
+    chart = day_columns("c", "t", counts, ("critical", "high", "medium", "low"), SEVERITY_COLORS)
+    first_day = [b for b in chart.bars if b.label == "2026-01-01"]
+    assert [b.series for b in first_day] == ["critical", "low"]
+    critical, low = first_day
+    assert critical.height == low.height and low.y + low.height == critical.y  # stacked
+    (fourth,) = [b for b in chart.bars if b.label == "2026-01-04"]
+    assert fourth.height * 4 == critical.height + low.height
+    slots = {b.label: b.x for b in chart.bars}
+    assert slots["2026-01-04"] - slots["2026-01-01"] == 3 * (chart.width - 24) / 4
+    assert [t.label for t in chart.ticks] == [
+        "2026-01-01",
+        "2026-01-02",
+        "2026-01-03",
+        "2026-01-04",
+    ]
