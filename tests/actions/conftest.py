@@ -54,7 +54,15 @@ def write_actions(data_dir: Path, *rows: tuple[Any, ...]) -> Path:
     return warehouse.write(data_dir / "warehouse.duckdb")
 
 
-def standard_actions(targets: Targets) -> list[tuple[Any, ...]]:
+def planted_actions(simulator: Simulator, data_dir: Path) -> Targets:
+    """Three deletes of live simulator objects plus two actions without an API; counts reset."""
+    targets = find_targets(simulator)
+    write_actions(data_dir, *_standard_actions(targets))
+    simulator.reset_counts()
+    return targets
+
+
+def _standard_actions(targets: Targets) -> list[tuple[Any, ...]]:
     return [
         action("act_chat", "delete_chat", "chat", targets.chat, rank=1),
         action("act_file", "delete_file", "chat_file", targets.file, rank=2),

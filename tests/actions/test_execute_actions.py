@@ -10,8 +10,8 @@ from casb_pipeline.simulator import Simulator
 from tests.actions.conftest import (
     deletes,
     find_targets,
+    planted_actions,
     run_actions,
-    standard_actions,
     write_actions,
 )
 from tests.reporting.fixture_warehouse import action
@@ -26,9 +26,7 @@ def by_action(log: list[dict]) -> dict[str, dict]:
 def test_dry_run_sends_nothing_and_logs_what_it_would_do(
     simulator: Simulator, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    targets = find_targets(simulator)
-    write_actions(data_dir, *standard_actions(targets))
-    simulator.reset_counts()
+    targets = planted_actions(simulator, data_dir)
 
     run = run_actions(capsys, data_dir)
 
@@ -53,9 +51,7 @@ def test_dry_run_sends_nothing_and_logs_what_it_would_do(
 def test_execute_without_consent_refuses_and_sends_nothing(
     simulator: Simulator, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    targets = find_targets(simulator)
-    write_actions(data_dir, *standard_actions(targets))
-    simulator.reset_counts()
+    targets = planted_actions(simulator, data_dir)
 
     run = run_actions(capsys, data_dir, "--execute")
 
@@ -74,10 +70,8 @@ def test_execute_with_consent_deletes_and_logs_request_ids(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    targets = find_targets(simulator)
-    write_actions(data_dir, *standard_actions(targets))
+    targets = planted_actions(simulator, data_dir)
     monkeypatch.setenv(ALLOW, "1")
-    simulator.reset_counts()
 
     run = run_actions(capsys, data_dir, "--execute")
 
@@ -142,8 +136,7 @@ def test_a_key_without_the_delete_scope_is_reported_per_action(
 ) -> None:
     read_only = "sk-ant-api01-readonly-key-for-tests-000000"
     simulator.add_key(read_only, ["read:compliance_user_data"])
-    targets = find_targets(simulator)
-    write_actions(data_dir, *standard_actions(targets))
+    targets = planted_actions(simulator, data_dir)
     monkeypatch.setenv("ANTHROPIC_COMPLIANCE_ACCESS_KEY", read_only)
     monkeypatch.setenv(ALLOW, "1")
 
@@ -162,8 +155,7 @@ def test_a_key_without_the_delete_scope_is_reported_per_action(
 def test_unknown_action_ids_are_refused_before_anything_happens(
     simulator: Simulator, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    targets = find_targets(simulator)
-    write_actions(data_dir, *standard_actions(targets))
+    planted_actions(simulator, data_dir)
 
     run = run_actions(capsys, data_dir, "act_chat", "act_nope")
 
