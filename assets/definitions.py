@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import dagster as dg
 
+from assets.exports import exports_asset
 from assets.extract import GROUP as EXTRACT_GROUP
 from assets.extract import extract_assets
 from assets.progress import progress_logger
@@ -24,13 +25,17 @@ EXTRACT_GROUPS = frozenset({EXTRACT_GROUP, WAREHOUSE_GROUP})
 
 
 def start_date_for(settings: Settings) -> date:
-    """The first daily partition: pinned in the data dir at the first run."""
-    if settings.api_key and not settings.api_base_url.startswith("http://127.0.0.1"):
-        default = DEFAULT_START_DATE_WITH_KEY
-    else:
-        simulated = SimulatorConfig.from_env()
-        default = simulated.last_day - timedelta(days=simulated.spec.days - 1)
-    return resolve_start_date(settings, default)
+    """The first daily partition, pinned in the data dir at the first run.
+
+    Its default: with a key, a day before the API existed (the first run
+    inventories everything); without one, the embedded simulator's first day.
+    """
+    if settings.api_key:
+        return resolve_start_date(settings, DEFAULT_START_DATE_WITH_KEY)
+    simulated = SimulatorConfig.from_env()
+    return resolve_start_date(
+        settings, simulated.last_day - timedelta(days=simulated.spec.days - 1)
+    )
 
 
 def daily_partitions(start: date) -> dg.DailyPartitionsDefinition:
@@ -44,9 +49,10 @@ def build_definitions(settings: Settings, start: date | None = None) -> dg.Defin
     extracted = extract_assets(partitions)
     scored = [file_texts_asset(partitions), dlp_findings_asset(partitions)]
     warehouse = warehouse_asset([*extracted, *scored])
+    exports = exports_asset([warehouse])
     pipeline = dg.define_asset_job("pipeline", selection=dg.AssetSelection.all())
     return dg.Definitions(
-        assets=[*extracted, *scored, warehouse],
+        assets=[*extracted, *scored, warehouse, exports],
         jobs=[pipeline],
         schedules=[hourly_schedule(pipeline)],
         resources={

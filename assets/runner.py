@@ -33,27 +33,32 @@ ADMIN_KEY_ASSETS = frozenset({"activities", "warehouse"})
 
 
 @contextmanager
-def api_environment(settings: Settings) -> Iterator[Settings]:
-    """With a key: the configured API. Without: one embedded simulator for the command."""
+def api_environment(settings: Settings) -> Iterator[tuple[Settings, date]]:
+    """With a key: the configured API. Without: one embedded simulator for the command.
+
+    Yields the settings the run uses and its first daily partition.
+    """
     if settings.api_key:
         print(f"Compliance API: {settings.api_base_url}", file=sys.stderr)
-        yield settings
+        yield settings, start_date_for(settings)
         return
+    first_day = start_date_for(settings)
     sim_config = SimulatorConfig.from_env()
-    saved = {k: os.environ.get(k) for k in ("ANTHROPIC_COMPLIANCE_ACCESS_KEY", "CASB_API_BASE_URL")}
+    overridden = ("ANTHROPIC_COMPLIANCE_ACCESS_KEY", "CASB_API_BASE_URL", "CASB_RATE_LIMIT_RPM")
+    saved = {k: os.environ.get(k) for k in overridden}
     with Simulator(dataclasses.replace(sim_config, rate_limit_rpm=0)) as simulator:
         print(
             f"No ANTHROPIC_COMPLIANCE_ACCESS_KEY set: using the embedded simulator at "
             f"{simulator.base_url} (seed {sim_config.seed}, scale {sim_config.scale}, "
-            f"{simulator.first_day} to {sim_config.anchor or simulator.last_day})",
+            f"{simulator.first_day} to {simulator.last_day})",
             file=sys.stderr,
         )
         os.environ["ANTHROPIC_COMPLIANCE_ACCESS_KEY"] = simulator.api_key
         os.environ["CASB_API_BASE_URL"] = simulator.base_url
-        if "CASB_RATE_LIMIT_RPM" not in os.environ:
-            os.environ["CASB_RATE_LIMIT_RPM"] = "0"
+        # The embedded simulator has no budget to protect unless one is asked for.
+        os.environ.setdefault("CASB_RATE_LIMIT_RPM", "0")
         try:
-            yield Settings.from_env()
+            yield Settings.from_env(), first_day
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -67,8 +72,8 @@ def run_pipeline(*, start: date | None, end: date | None, extract_only: bool) ->
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
     settings = Settings.from_env()
     dagster_home(settings)
-    with api_environment(settings) as live:
-        defs = build_definitions(live)
+    with api_environment(settings) as (live, first_day):
+        defs = build_definitions(live, start=first_day)
         instance = dg.DagsterInstance.get()
         for run_id in reap_dead_runs(instance):
             print(f"Marked interrupted run {run_id} as failed.", file=sys.stderr)
@@ -84,7 +89,6 @@ def run_pipeline(*, start: date | None, end: date | None, extract_only: bool) ->
                 "extracts activities alone.",
                 file=sys.stderr,
             )
-        first_day = start_date_for(live)
         today = datetime.now(UTC).date()
         ranges = plan_ranges(
             first_day=first_day,
@@ -108,10 +112,21 @@ def run_pipeline(*, start: date | None, end: date | None, extract_only: bool) ->
             )
             if not result.success:
                 raise CasbError(
-                    f"run {result.run_id} failed; open it in the UI (make ui) for the step logs"
+                    f"run {result.run_id} failed: {_first_failure(result)}; "
+                    "open it in the UI (make ui) for the step logs"
                 )
     print_summary(DataPaths(live.data_dir))
     return 0
+
+
+def _first_failure(result: dg.ExecuteInProcessResult) -> str:
+    """The first failed step and its error (our errors never carry keys or content)."""
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        cause = error.cause if error and error.cause else error
+        message = cause.message.strip().splitlines()[-1] if cause else "unknown error"
+        return f"step {event.step_key}: {message}"
+    return "a step did not finish"
 
 
 def _selection(defs: dg.Definitions, extract_only: bool) -> list[dg.AssetKey]:
