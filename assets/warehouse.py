@@ -1,33 +1,81 @@
-"""The warehouse asset: every SQL model over the lake, into a new DuckDB file swapped in whole."""
+"""The warehouse build: staging and marts into one new DuckDB file, swapped in whole.
+
+One multi-asset (one writer, pool ``warehouse``) builds every SQL model; its specs are
+``warehouse`` (the staging models, group "warehouse") and the marts (group
+"reporting"). It can be subset: it always builds everything, but reports only the
+selected assets and runs only the selected audit checks (``casb-pipeline extract``
+selects ``warehouse`` alone).
+"""
+
+from collections.abc import Iterator, Sequence
 
 import dagster as dg
+import duckdb
 
+from assets.reporting import GROUP as REPORTING_GROUP
+from assets.reporting import MARTS, audit_check_specs, audit_results, audits, mart_metadata
 from assets.resources import LakeResource
 from casb_pipeline.warehouse import build_warehouse, load_models
 from casb_pipeline.warehouse.sources import lake_sources
 
 GROUP = "warehouse"
+NAME = "warehouse"
+KINDS = {"duckdb", "sql"}
 
 
-def warehouse_asset(deps: list[dg.AssetsDefinition]) -> dg.AssetsDefinition:
-    @dg.asset(
-        name="warehouse",
-        description="Staging models (one row per entity, latest version, tombstones flagged) "
-        "built into a new warehouse.duckdb that replaces the old one whole.",
-        group_name=GROUP,
-        kinds={"duckdb", "sql"},
+def warehouse_asset(upstream: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinition:
+    """The build, after every asset in ``upstream`` (extraction, text, scoring)."""
+    lake_keys = sorted({key for asset in upstream for key in asset.keys})
+    specs = [
+        dg.AssetSpec(
+            NAME,
+            description="Staging models (one row per entity, latest version, tombstones "
+            "flagged) built with the marts into a new warehouse.duckdb that replaces the old "
+            "one whole.",
+            group_name=GROUP,
+            kinds=KINDS,
+            deps=lake_keys,
+        ),
+        *(
+            dg.AssetSpec(
+                mart, description=text, group_name=REPORTING_GROUP, kinds=KINDS, deps=[NAME]
+            )
+            for mart, text in MARTS.items()
+        ),
+    ]
+    checks = audits()
+
+    @dg.multi_asset(
+        name="warehouse_build",
+        specs=specs,
+        check_specs=audit_check_specs(checks),
+        can_subset=True,
         pool="warehouse",
-        deps=deps,
     )
-    def _asset(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+    def _build(
+        context: dg.AssetExecutionContext, lake: LakeResource
+    ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
         result = build_warehouse(lake.paths.warehouse, lake_sources(lake.lake), load_models())
         context.log.info(f"warehouse built in {result.seconds:.1f} s")
-        return dg.MaterializeResult(
-            metadata={
-                "path": dg.MetadataValue.path(str(result.path)),
-                "seconds": round(result.seconds, 2),
-                "rows": dg.MetadataValue.json(result.row_counts),
-            }
-        )
+        selected = context.selected_asset_keys
+        with duckdb.connect(str(result.path), read_only=True) as con:
+            con.execute("set TimeZone = 'UTC'")
+            materialized = [
+                dg.MaterializeResult(asset_key=mart, metadata=mart_metadata(con, mart))
+                for mart in MARTS
+                if dg.AssetKey(mart) in selected
+            ]
+            checked = audit_results(con, checks, context.selected_asset_check_keys)
+        if dg.AssetKey(NAME) in selected:
+            yield dg.MaterializeResult(
+                asset_key=NAME,
+                metadata={
+                    "path": dg.MetadataValue.path(str(result.path)),
+                    "seconds": round(result.seconds, 2),
+                    "rows": dg.MetadataValue.json(result.row_counts),
+                },
+            )
+        yield from materialized
+        yield from checked
 
-    return _asset
+    return _build

@@ -1,23 +1,20 @@
--- Findings with a status, resolution, severity or confidence outside their vocabulary,
--- or seen last before they were first seen.
+-- Findings with a status and resolution that do not go together, a severity or
+-- confidence outside its vocabulary, or a last sighting before the first.
 -- assets: findings
 -- blocking: false
 with final as (
     select finding_id, status, resolution, severity, confidence
     from findings
-    where not (
-        (status = 'open' and resolution is null)
-        or (status = 'ignored' and resolution = 'allowlisted')
-        or (
-            status = 'resolved'
-            and resolution in ('deleted_by_user', 'source_deleted', 'value_removed')
-        )
+    where coalesce(status, '') || '/' || coalesce(resolution, '') not in (
+        'open/',
+        'ignored/allowlisted',
+        'resolved/deleted_by_user',
+        'resolved/source_deleted',
+        'resolved/value_removed'
     )
-        or severity not in ('low', 'medium', 'high', 'critical')
-        or severity is null
-        or confidence not in ('low', 'medium', 'high')
-        or confidence is null
-        or last_seen_at < first_seen_at
+        or coalesce(severity, '') not in ('low', 'medium', 'high', 'critical')
+        or coalesce(confidence, '') not in ('low', 'medium', 'high')
+        or coalesce(last_seen_at < first_seen_at, true)
 )
 
 select * from final

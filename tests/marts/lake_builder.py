@@ -56,6 +56,7 @@ DETECTORS: dict[str, tuple[str, str, str]] = {
     "iban": ("financial", "medium", "DE** **** **** **** **30 00"),
     "email_address": ("contact_pii", "low", "m***@example.com"),
 }
+OTHER = ("other", "medium", "[value]")
 
 
 def fingerprint(label: str) -> str:
@@ -82,6 +83,7 @@ class Hit:
     allowlisted: bool = False
     severity: str | None = None
     first_seen_at: datetime | None = None
+    masked: str | None = None
 
 
 @dataclass
@@ -174,6 +176,7 @@ class FixtureLake:
         files: tuple[str, ...] = (),
         generated: tuple[str, ...] = (),
         artifacts: tuple[str, ...] = (),
+        text: str = "see attached",
     ) -> None:
         self._chat_of[message_id] = chat_id
         for file_id in (*files, *generated):
@@ -192,7 +195,7 @@ class FixtureLake:
                 "id": message_id,
                 "role": "user",
                 "created_at": iso(ago(days=25)),
-                "content": [{"type": "text", "text": "see attached"}],
+                "content": [{"type": "text", "text": text}],
                 "files": [
                     {"id": f, "filename": f"{f}.pdf", "mime_type": "application/pdf"} for f in files
                 ],
@@ -315,7 +318,7 @@ class FixtureLake:
         where = self._source(source_type, source_id)
         self._rows[SCANS].append({**where, "chars": 500, "scanned_at": at})
         for hit in hits:
-            profile, severity, masked = DETECTORS[hit.detector]
+            profile, severity, masked = DETECTORS.get(hit.detector, OTHER)
             self._rows[FINDINGS].append(
                 {
                     **where,
@@ -326,7 +329,7 @@ class FixtureLake:
                     "end": hit.start + 20,
                     "confidence": "high",
                     "severity": hit.severity or severity,
-                    "masked": masked,
+                    "masked": hit.masked or masked,
                     "fingerprint": fingerprint(hit.value),
                     "allowlisted": hit.allowlisted,
                     "allowlist_reason": "known test value" if hit.allowlisted else None,
