@@ -1,0 +1,67 @@
+"""Character offsets of every match, whatever comes before it."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from casb_pipeline.dlp.locate import locate
+
+DIGITS = r"(?-u)(?P<v>\b[0-9]{4}\b)"
+
+
+def _locate(texts: list[str | None], pattern: str, window: int = 10) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        {"row": pl.Series(range(len(texts)), dtype=pl.UInt32), "text": texts}
+    ).lazy()
+    return locate(frame, pattern, window=window).collect()
+
+
+def test_offsets_are_python_character_offsets_after_accents_cjk_and_emoji() -> None:
+    texts = ["café 1234", "日本語のテキスト 5678 と 9012", "👩‍💻🎉 3456", "plain 7890"]
+    found = _locate(texts, DIGITS)
+    assert found.height == 5
+    for row, start, end, value in found.select("row", "start", "end", "value").iter_rows():
+        assert texts[row][start:end] == value
+    assert found.filter(pl.col("row") == 1)["start"].to_list() == [9, 16]
+
+
+def test_repeated_values_in_one_row_each_get_their_own_offset() -> None:
+    texts = ["1111 é 1111 ü 1111"]
+    found = _locate(texts, DIGITS)
+    assert found["start"].to_list() == [0, 7, 14]
+
+
+def test_sentinel_characters_in_the_text_do_not_shift_offsets() -> None:
+    texts = ["a\x00b\x01c 4321 \x00 8765"]
+    found = _locate(texts, DIGITS)
+    assert found["value"].to_list() == ["4321", "8765"]
+    assert [texts[0][s:e] for s, e in found.select("start", "end").iter_rows()] == [
+        "4321",
+        "8765",
+    ]
+
+
+def test_pre_and_post_groups_stay_out_of_the_value_and_in_the_context() -> None:
+    pattern = r"(?P<pre>pin=)(?P<v>[0-9]+)(?P<post>;)"
+    texts = ["x pin=4242; y"]
+    found = _locate(texts, pattern).row(0, named=True)
+    assert (found["start"], found["end"], found["value"]) == (6, 10, "4242")
+    assert found["before"].endswith("pin=")
+    assert found["after"].startswith(";")
+
+
+def test_context_reaches_back_over_the_previous_match() -> None:
+    found = _locate(["SSN: 1234, 5678"], DIGITS, window=20)
+    assert "SSN" in found["before"][1]
+
+
+def test_null_and_empty_texts_yield_nothing() -> None:
+    assert _locate([None, "", "no digits"], DIGITS).is_empty()
+
+
+def test_row_filter_skips_rows_without_it() -> None:
+    frame = pl.DataFrame(
+        {"row": pl.Series([0, 1], dtype=pl.UInt32), "text": ["aws 1234", "1234"]}
+    ).lazy()
+    found = locate(frame, DIGITS, window=5, row_filter="aws").collect()
+    assert found["row"].to_list() == [0]
