@@ -44,7 +44,7 @@ select
     coalesce(
         u.email,
         (select any_value(f.user_email) from findings as f where f.user_id = a.target_id)
-    ) as user_email
+    ) as target_email
 from action_list as a
 left join stg_users as u on u.id = a.target_id
 where a.action_type in (select unnest(?::varchar[]))

@@ -58,7 +58,7 @@ def gateway_policies(
 ) -> GatewayPolicies:
     """Rules for the ``block_uploads_for_user``/``restrict_app_access_for_user`` actions.
 
-    Each action needs ``user_email``; one rule per (action type, email),
+    Each action needs ``target_email`` (its user's); one rule per (action type, email),
     ordered restrict-first then by email, with distinct precedences.
     """
     if not domains:
@@ -69,7 +69,7 @@ def gateway_policies(
         action_type = str(action.get("action_type"))
         if action_type not in _RULES:
             continue
-        email = action.get("user_email")
+        email = action.get("target_email")
         if not email:
             result.skipped.append(str(action.get("action_id")))
             continue

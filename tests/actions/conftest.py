@@ -14,7 +14,7 @@ import pytest
 from casb_pipeline.cli import main
 from casb_pipeline.compliance import ComplianceClient
 from casb_pipeline.simulator import Simulator, SimulatorConfig
-from tests.reporting.fixture_warehouse import FixtureWarehouse, action
+from tests.actions.action_table import action, write_action_list
 
 ANCHOR = date(2026, 11, 20)
 
@@ -50,8 +50,7 @@ def find_targets(simulator: Simulator) -> Targets:
 
 
 def write_actions(data_dir: Path, *rows: tuple[Any, ...]) -> Path:
-    warehouse = FixtureWarehouse().add("action_list", *rows)
-    return warehouse.write(data_dir / "warehouse.duckdb")
+    return write_action_list(data_dir / "warehouse.duckdb", *rows)
 
 
 def planted_actions(simulator: Simulator, data_dir: Path) -> Targets:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from casb_pipeline.simulator import Simulator
+from tests.actions.action_table import action
 from tests.actions.conftest import (
     deletes,
     find_targets,
@@ -14,7 +15,6 @@ from tests.actions.conftest import (
     run_actions,
     write_actions,
 )
-from tests.reporting.fixture_warehouse import action
 
 ALLOW = "CASB_ALLOW_DESTRUCTIVE_ACTIONS"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-import duckdb
 import pytest
 
 from casb_pipeline.actions.catalog import CATALOG
@@ -32,11 +31,13 @@ def test_one_row_per_action_in_rank_order(exported: Exported) -> None:
     reader = csv.reader(io.StringIO(exported.text("actions")))
     header, *rows = list(reader)
     assert header == HEADER
-    with duckdb.connect(str(exported.warehouse), read_only=True) as con:
-        expected = con.execute(
+    expected = [
+        tuple(row.values())
+        for row in exported.rows(
             "select action_id, action_type, target_id, finding_ids, due_date from action_list "
             "order by rank"
-        ).fetchall()
+        )
+    ]
     assert len(rows) == len(expected) == exported.result.counts["actions"]
     records = [dict(zip(HEADER, row, strict=True)) for row in rows]
     for record, (action_id, action_type, target_id, finding_ids, due) in zip(
@@ -52,11 +53,6 @@ def test_one_row_per_action_in_rank_order(exported: Exported) -> None:
         assert record["due_date"] == due.isoformat()
         assert record["execution"] == CATALOG[action_type].execution.value
     assert [int(r["rank"]) for r in records] == sorted(int(r["rank"]) for r in records)
-
-
-def test_formulas_are_defused(exported: Exported) -> None:
-    rows = {row["action_id"]: row for row in csv.DictReader(io.StringIO(exported.text("actions")))}
-    assert rows["act_07"]["reason"].startswith("'=HYPERLINK(")
 
 
 @pytest.mark.parametrize(

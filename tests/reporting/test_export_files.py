@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import stat
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import pytest
 
 from casb_pipeline.reporting import EXPORT_FILES, WarehouseNotReady, write_exports
 from tests.reporting.conftest import GENERATED_AT, Exported
-from tests.reporting.fixture_warehouse import finding, standard_warehouse
 
 
 def test_files_are_owner_only_and_nothing_else_is_left(exported: Exported) -> None:
@@ -23,14 +23,19 @@ def test_files_are_owner_only_and_nothing_else_is_left(exported: Exported) -> No
 
 def test_a_new_build_replaces_every_file(exported: Exported, tmp_path: Path) -> None:
     before = exported.text("findings").count("\n")
-    warehouse = standard_warehouse().add(
-        "findings", finding(99, detector="jwt", severity="high", day=5)
-    )
-    warehouse.write(exported.warehouse)
-    result = write_exports(exported.warehouse, exported.result.paths["report"].parent)
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    shutil.copyfile(exported.warehouse, rebuilt)
+    with duckdb.connect(str(rebuilt)) as con:
+        con.execute(
+            "insert into findings by name "
+            "select * replace ('fnd_new' as finding_id, 'jwt' as detector) "
+            "from findings limit 1"
+        )
+    folder = exported.result.paths["report"].parent
+    result = write_exports(rebuilt, folder)
     assert result.paths["findings"].read_text().count("\n") == before + 1
     assert "<code>jwt</code>" in result.paths["report"].read_text()
-    assert sorted(p.name for p in result.paths["report"].parent.iterdir()) == sorted(EXPORT_FILES)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(EXPORT_FILES)
 
 
 def test_no_warehouse_is_a_clear_error(tmp_path: Path) -> None:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from assets.exports import exports_asset, upstream_keys
 from assets.resources import LakeResource
 from casb_pipeline.reporting import EXPORT_FILES
-from tests.reporting.fixture_warehouse import standard_warehouse
 
 
-def test_exports_asset_writes_the_files_and_lists_them(tmp_path: Path) -> None:
+def test_exports_asset_writes_the_files_and_lists_them(
+    report_warehouse: Path, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"
-    standard_warehouse().write(data_dir / "warehouse.duckdb")
+    data_dir.mkdir()
+    shutil.copyfile(report_warehouse, data_dir / "warehouse.duckdb")
     asset = exports_asset([])
     with dg.instance_for_test() as instance:
         result = dg.materialize(
@@ -26,10 +30,16 @@ def test_exports_asset_writes_the_files_and_lists_them(tmp_path: Path) -> None:
     paths = {k: Path(v) for k, v in metadata.items() if k.endswith("_path")}
     assert sorted(p.name for p in paths.values()) == sorted(EXPORT_FILES)
     assert all(p.parent == data_dir / "exports" and p.is_file() for p in paths.values())
-    assert metadata["findings_count"] == 8
-    assert metadata["actions_count"] == 9
-    assert metadata["gateway_policies_count"] == 2
-    assert metadata["policies_skipped_without_email"] == 1
+    with duckdb.connect(str(report_warehouse), read_only=True) as con:
+        findings, actions, policy_actions = con.execute(
+            "select (select count(*) from findings), (select count(*) from action_list), "
+            "(select count(*) from action_list where action_type in "
+            "('block_uploads_for_user', 'restrict_app_access_for_user'))"
+        ).fetchone()
+    assert metadata["findings_count"] == findings
+    assert metadata["actions_count"] == actions
+    assert metadata["gateway_policies_count"] == policy_actions
+    assert metadata["policies_skipped_without_email"] == 0
 
 
 def test_exports_follow_the_marts_when_they_exist() -> None:

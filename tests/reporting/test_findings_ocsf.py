@@ -5,21 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import duckdb
-
 from tests.reporting.conftest import Exported
+from tests.reporting.report_lake import OPEN_PROJECT
 
 # OCSF 1.3 enumerations (severity_id, finding status_id, finding activity_id).
 SEVERITY_ID = {"low": 2, "medium": 3, "high": 4, "critical": 5}
 STATUS = {"open": (1, "New", 1), "resolved": (4, "Resolved", 3), "ignored": (3, "Suppressed", 3)}
 REQUIRED = ("activity_id", "category_uid", "class_uid", "severity_id", "time", "type_uid")
-
-
-def mart_rows(exported: Exported) -> list[dict[str, Any]]:
-    with duckdb.connect(str(exported.warehouse), read_only=True) as con:
-        cursor = con.execute("select * from findings")
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def nulls(value: Any, path: str = "$") -> list[str]:
@@ -38,10 +30,11 @@ def millis(moment: Any) -> int:
 
 def test_every_finding_is_one_detection_finding_event(exported: Exported) -> None:
     events = [json.loads(line) for line in exported.text("findings").splitlines()]
-    rows = mart_rows(exported)
+    rows = exported.rows("select * from findings")
     assert len(events) == len(rows) == exported.result.counts["findings"]
     by_uid = {event["finding_info"]["uid"]: event for event in events}
     assert set(by_uid) == {row["finding_id"] for row in rows}
+    assert {row["status"] for row in rows} == set(STATUS)  # every lifecycle state is mapped
 
     for row in rows:
         event = by_uid[row["finding_id"]]
@@ -73,11 +66,13 @@ def test_every_finding_is_one_detection_finding_event(exported: Exported) -> Non
 
 
 def test_related_chat_and_project_are_extra_resources(exported: Exported) -> None:
-    events = {
-        e["finding_info"]["uid"]: e for e in map(json.loads, exported.text("findings").splitlines())
-    }
-    in_chat = events["fnd_0001"]["resources"]
-    assert [(r["type"], r["uid"]) for r in in_chat[1:]] == [("chat", "claude_chat_1")]
-    on_project = events["fnd_0004"]["resources"]
+    events = [json.loads(line) for line in exported.text("findings").splitlines()]
+    by_source = {e["resources"][0]["uid"]: e["resources"] for e in events}
+    in_chat = by_source["claude_chat_msg_b1"]
+    assert [(r["type"], r["uid"]) for r in in_chat[1:]] == [
+        ("chat", "claude_chat_bob"),
+        ("project", OPEN_PROJECT),
+    ]
+    on_project = by_source[OPEN_PROJECT]
     assert [r["type"] for r in on_project] == ["project"]  # the project is the source itself
     assert on_project[0]["data"]["part"] == "description"

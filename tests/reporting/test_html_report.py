@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.reporting.conftest import Exported
-from tests.reporting.fixture_warehouse import HOSTILE_DETAIL, HOSTILE_EMAIL
 from tests.reporting.html_page import Page
 from tests.reporting.report_expectations import CHART_IDS, expected_report
+from tests.reporting.report_lake import HOSTILE_EMAIL, SECRET_NAME_PROJECT
 
 LOADING_TAGS = {
     "script",
@@ -42,7 +42,11 @@ def test_the_page_loads_nothing_and_runs_nothing(exported: Exported) -> None:
 
 def test_user_data_is_text_never_markup(exported: Exported) -> None:
     page = Page(exported.text("report"))
-    assert HOSTILE_DETAIL in page.texts  # a posture detail with an <img onerror> in it
+    (detail,) = exported.rows(
+        "select detail from posture_report where check_id = 'user_repeated_critical'"
+    )
+    assert HOSTILE_EMAIL in detail["detail"]
+    assert detail["detail"] in page.texts  # markup in a user's email, shown as text
     labels = [e.attrs.get("data-label") for e in page.bars("top-users")]
     assert HOSTILE_EMAIL in labels
     assert not page.find("b")  # the <b> in a user's email stayed text
@@ -66,4 +70,4 @@ def test_charts_and_tables_match_the_warehouse(exported: Exported) -> None:
 def test_a_project_named_with_a_secret_is_shown_by_id(exported: Exported) -> None:
     page = Page(exported.text("report"))
     labels = [e.attrs["data-label"] for e in page.bars("top-projects")]
-    assert "claude_proj_secret_name" in labels
+    assert SECRET_NAME_PROJECT in labels

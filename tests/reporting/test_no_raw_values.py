@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.reporting.conftest import Exported
-from tests.reporting.fixture_warehouse import PLANTED
+from tests.reporting.report_lake import PLANTED
 
 
 @pytest.mark.parametrize("export", ["findings", "actions", "gateway_policies", "report"])

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
 
 from casb_pipeline.config import DataPaths
+from casb_pipeline.reporting import write_exports
 from casb_pipeline.run_summary import summary_lines
-from tests.reporting.conftest import Exported
 
 
-def test_summary_counts_severities_actions_and_names_the_files(exported: Exported) -> None:
-    paths = DataPaths(exported.warehouse.parent)
+def test_summary_counts_severities_actions_and_names_the_files(
+    report_warehouse: Path, tmp_path: Path
+) -> None:
+    paths = DataPaths(tmp_path / "data")
+    paths.root.mkdir()
+    shutil.copyfile(report_warehouse, paths.warehouse)
+    result = write_exports(paths.warehouse, paths.exports)
     lines = summary_lines(paths)
-    with duckdb.connect(str(exported.warehouse), read_only=True) as con:
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         open_by_severity = dict(
             con.execute(
                 "select severity, count(*) from findings where status = 'open' group by 1"
@@ -27,10 +33,10 @@ def test_summary_counts_severities_actions_and_names_the_files(exported: Exporte
         ]
         assert line.startswith("  ")
     assert f"Proposed actions: {actions}" in "\n".join(lines)
-    assert f"Report: {exported.result.paths['report']}" in lines
-    for path in exported.result.paths.values():
+    assert f"Report: {result.paths['report']}" in lines
+    for path in result.paths.values():
         assert f"  {path}" in lines
-    assert f"Warehouse: {exported.warehouse}" in lines
+    assert f"Warehouse: {paths.warehouse}" in lines
 
 
 def test_summary_without_exports_or_marts(tmp_path: Path) -> None:
