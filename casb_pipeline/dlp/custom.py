@@ -33,14 +33,12 @@ def _escaped(words: list[str]) -> list[str]:
 
 
 def rule_pattern(rule: CustomRule) -> str:
-    """The rule's regex, with the value group ``v`` the engine reports."""
+    """The rule's regex as a pass: its whole match is the reported value."""
     if rule.keywords:
         alternatives = "|".join(_escaped(list(rule.keywords)))
         flags = "" if rule.case_sensitive else "(?i)"
         return f"{flags}(?P<v>{alternatives})"
     assert rule.pattern is not None
-    if "(?P<v>" in rule.pattern or "(?<v>" in rule.pattern:
-        return rule.pattern
     return f"(?P<v>{rule.pattern})"
 
 

@@ -34,7 +34,7 @@ def hash_edm(values: Iterable[str], key: bytes, kind: str) -> pl.DataFrame:
     """
     column = pl.Series("value", list(values), dtype=pl.String)
     normalised = (
-        pl.DataFrame({"value": column})
+        pl.DataFrame({"value": column.str.strip_chars()})
         .with_columns(digits=digits_of(pl.col("value")))
         .select(normaliser(kind).alias("value"))
         .filter(pl.col("value").is_not_null() & (pl.col("value") != ""))

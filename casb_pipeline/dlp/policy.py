@@ -84,9 +84,9 @@ class EdmSet:
 class CustomRule:
     """A rule of a custom profile; its findings carry ``custom:<name>``.
 
-    Exactly one of: ``pattern`` (a regex, optionally with a ``v`` group for
-    the reported part), ``keywords``, or ``edm`` with either ``edm_detectors``
-    (built-in detectors whose matches are looked up) or ``pattern``.
+    Exactly one of: ``pattern`` (a regex; its whole match is reported),
+    ``keywords``, or ``edm`` with either ``edm_detectors`` (built-in
+    detectors whose matches are looked up) or ``pattern``.
     """
 
     name: str

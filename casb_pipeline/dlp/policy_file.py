@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 PROFILES_ENV = "CASB_DLP_PROFILES"
 _NAME = r"^[a-z][a-z0-9_]{0,62}$"
+# Named groups the engine uses to mark values (see casb_pipeline.dlp.locate).
+_RESERVED_GROUP = r"\(\?P?<(?:v|w|pre|post|p2|s2)>"
 _PROFILE_KEYS = {"min_confidence", "min_count", "severity", "enabled", "bulk_count", "rules"}
 _RULE_KEYS = {
     "name",
@@ -148,6 +150,8 @@ class _Field:
 
     def regex(self) -> str:
         pattern = self.text()
+        if pl.select(pl.lit(pattern).str.contains(_RESERVED_GROUP)).item():
+            raise self.fail("group names v, w, pre, post, p2 and s2 are reserved; rename the group")
         try:
             matches_empty = pl.select(pl.lit("").str.contains(pattern)).item()
         except pl.exceptions.PolarsError as error:
