@@ -48,8 +48,8 @@ _PREVIEWS: dict[str, str] = {
     "from posture_report order by severity_level desc, check_id, subject_id",
     "user_risk": "select risk_rank, user_email, risk_score, open_critical, open_high, "
     "open_medium, open_low from user_risk order by risk_rank",
-    "action_list": 'select "rank", action_type, severity, target_type, target_id, due_date '
-    'from action_list order by "rank"',
+    "action_list": "select rank, action_type, severity, target_type, target_id, due_date "
+    "from action_list order by rank",
 }
 
 _HEADER = re.compile(r"^--\s*(assets|blocking):\s*(.*?)\s*$")

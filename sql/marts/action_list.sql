@@ -345,7 +345,7 @@ final as (
     select
         row_number() over (
             order by severity_level desc, type_order, due_date, finding_count desc, action_id
-        ) as "rank",
+        ) as rank,
         * exclude (type_order)
     from described
 )
