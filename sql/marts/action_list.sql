@@ -105,7 +105,7 @@ delete_chat as (
             || 'finding(s) ({}); worst: {}.',
             count(*),
             string_agg(distinct detector, ', ' order by detector),
-            first(detector || ' ' || masked order by severity_level desc, first_seen_at)
+            first(masked_label order by severity_level desc, first_seen_at)
         ) as reason,
         list(finding_id order by severity_level desc, first_seen_at, finding_id) as finding_ids,
         min(first_seen_at) as first_seen_at,
@@ -144,7 +144,7 @@ delete_files as (
             'Delete the {}: it holds {} open finding(s); worst: {}.',
             any_value(noun),
             count(*),
-            first(detector || ' ' || masked order by severity_level desc, first_seen_at)
+            first(masked_label order by severity_level desc, first_seen_at)
         ) as reason,
         list(finding_id order by severity_level desc, first_seen_at, finding_id) as finding_ids,
         min(first_seen_at) as first_seen_at,
@@ -167,7 +167,7 @@ make_project_private as (
             case when any_value(exposure.is_public) then ', and the public,' else '' end,
             count(*),
             first(
-                removable.detector || ' ' || removable.masked
+                removable.masked_label
                 order by removable.severity_level desc, removable.first_seen_at
             )
         ) as reason,
@@ -198,7 +198,7 @@ notify_owner as (
             count(*),
             count(*) filter (where source_type = 'project'),
             count(*) filter (where source_type <> 'project'),
-            first(detector || ' ' || masked order by severity_level desc, first_seen_at)
+            first(masked_label order by severity_level desc, first_seen_at)
         ) as reason,
         list(finding_id order by severity_level desc, first_seen_at, finding_id) as finding_ids,
         min(first_seen_at) as first_seen_at,

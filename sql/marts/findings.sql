@@ -47,10 +47,10 @@ sightings as (
 
 latest_sighting as (
     select
-        matches.source_type,
-        matches.source_id,
-        matches.detector,
-        matches.fingerprint,
+        source_type,
+        source_id,
+        detector,
+        fingerprint,
         count(*) as match_count,
         first(matches.part order by matches.part nulls first, matches."start") as part,
         first(matches."start" order by matches.part nulls first, matches."start") as "start",
@@ -64,12 +64,9 @@ latest_sighting as (
             as allowlist_reason
     from matches
     inner join sightings
-        on sightings.source_type = matches.source_type
-        and sightings.source_id = matches.source_id
-        and sightings.detector = matches.detector
-        and sightings.fingerprint = matches.fingerprint
-        and sightings.last_seen_at = matches.scanned_at
-    group by matches.source_type, matches.source_id, matches.detector, matches.fingerprint
+        using (source_type, source_id, detector, fingerprint)
+    where sightings.last_seen_at = matches.scanned_at
+    group by source_type, source_id, detector, fingerprint
 ),
 
 later_scans as (
@@ -103,16 +100,8 @@ joined as (
         sources.user_deleted_at,
         sources.gone_at
     from sightings
-    inner join latest_sighting
-        on latest_sighting.source_type = sightings.source_type
-        and latest_sighting.source_id = sightings.source_id
-        and latest_sighting.detector = sightings.detector
-        and latest_sighting.fingerprint = sightings.fingerprint
-    left join later_scans
-        on later_scans.source_type = sightings.source_type
-        and later_scans.source_id = sightings.source_id
-        and later_scans.detector = sightings.detector
-        and later_scans.fingerprint = sightings.fingerprint
+    inner join latest_sighting using (source_type, source_id, detector, fingerprint)
+    left join later_scans using (source_type, source_id, detector, fingerprint)
     left join sources
         on sources.source_type = sightings.source_type
         and sources.source_id = sightings.source_id
@@ -158,6 +147,7 @@ final as (
         severity_level,
         match_count,
         masked,
+        detector || ' ' || masked as masked_label,
         first_seen_at,
         last_seen_at,
         case

@@ -136,7 +136,7 @@ org_visible_instructions_secret as (
             'Credential(s) in the {} of a project the whole organization can read: {}.',
             string_agg(distinct findings.part, ', ' order by findings.part),
             string_agg(
-                findings.detector || ' ' || findings.masked, '; '
+                findings.masked_label, '; '
                 order by findings.detector, findings.masked
             )
         ) as detail,
@@ -186,7 +186,7 @@ chat_deleted_after_critical as (
             strftime(any_value(chats.deleted_at) at time zone 'UTC', '%Y-%m-%d'),
             count(*),
             strftime(min(findings.first_seen_at) at time zone 'UTC', '%Y-%m-%d'),
-            first(findings.detector || ' ' || findings.masked order by findings.first_seen_at)
+            first(findings.masked_label order by findings.first_seen_at)
         ) as detail,
         list(findings.finding_id order by findings.first_seen_at, findings.finding_id)
             as finding_ids,

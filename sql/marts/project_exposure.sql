@@ -55,9 +55,9 @@ finding_totals as (
             as finding_ids,
         list(finding_id order by severity_level desc, first_seen_at, finding_id)
             filter (where is_credential) as secret_finding_ids,
-        first(detector || ' ' || masked order by severity_level desc, first_seen_at, finding_id)
+        first(masked_label order by severity_level desc, first_seen_at, finding_id)
             as worst_example,
-        first(detector || ' ' || masked order by severity_level desc, first_seen_at, finding_id)
+        first(masked_label order by severity_level desc, first_seen_at, finding_id)
             filter (where is_credential) as worst_secret_example
     from open_findings
     group by project_id

@@ -11,6 +11,7 @@ import pytest
 
 from casb_pipeline.dlp import scan
 from casb_pipeline.simulator import answer_key
+from casb_pipeline.simulator.planted import DETECTORS
 from casb_pipeline.warehouse import load_audits
 from tests.marts.lake_builder import FixtureLake, Hit, Warehouse, ago
 
@@ -20,26 +21,13 @@ MARTS = ("findings", "posture_report", "user_risk", "action_list", "project_expo
 # Detectors whose raw values have a shape the no_raw_values audit recognises without
 # context (e-mail addresses, phone numbers and IP addresses appear legitimately in
 # marts; bare passwords, AWS secrets and routing numbers have no distinctive shape).
-SHAPED = {
-    "credit_card_number",
-    "iban",
-    "us_ssn",
-    "us_itin",
-    "uk_nino",
-    "ca_sin",
-    "in_aadhaar",
-    "aws_access_key_id",
-    "github_token",
-    "gitlab_token",
-    "slack_token",
-    "slack_webhook_url",
-    "stripe_secret_key",
-    "google_api_key",
-    "anthropic_api_key",
-    "openai_api_key",
-    "private_key",
-    "jwt",
-    "database_connection_string",
+SHAPED = set(DETECTORS) - {
+    "email_address",
+    "phone_number",
+    "ip_address",
+    "password_assignment",
+    "aws_secret_access_key",
+    "us_aba_routing",
 }
 
 
@@ -86,15 +74,15 @@ def test_findings_without_a_known_source_are_reported(lake: FixtureLake) -> None
     ("name", "edit", "expected"),
     [
         (
-            "finding_ids_unique",
+            "ids_unique",
             "insert into findings select * from findings where source_id = 'm1' "
             "and detector = 'iban'",
-            {"rows": 2},
+            {"mart": "findings", "rows": 2},
         ),
         (
-            "action_ids_unique",
+            "ids_unique",
             "insert into action_list select * from action_list where action_type = 'delete_chat'",
-            {"rows": 2},
+            {"mart": "action_list", "rows": 2},
         ),
         (
             "action_targets_exist",

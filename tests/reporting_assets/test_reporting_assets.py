@@ -83,14 +83,14 @@ def test_builds_staging_and_marts_with_metadata_and_passing_audits(
         for e in result.get_asset_check_evaluations()
     }
     assert checks == {
-        ("findings", "finding_ids_unique"): True,
+        ("findings", "ids_unique"): True,
         ("findings", "findings_have_sources"): True,
         ("findings", "findings_lifecycle_valid"): True,
         ("findings", "no_raw_values"): True,
         ("posture_report", "no_raw_values"): True,
         ("user_risk", "no_raw_values"): True,
         ("action_list", "no_raw_values"): True,
-        ("action_list", "action_ids_unique"): True,
+        ("action_list", "ids_unique"): True,
         ("action_list", "action_targets_exist"): True,
     }
     events = repr(instance.all_logs(result.run_id))
