@@ -23,6 +23,7 @@ ROW_HEIGHT = 26
 LABEL_WIDTH = 230
 VALUE_GUTTER = 60
 COLUMN_CHART_HEIGHT = 260
+MAX_COLUMN_WIDTH = 48
 AXIS_HEIGHT = 40
 TOP = 12
 
@@ -100,16 +101,24 @@ def day_columns(
     series: Sequence[str],
     colors: Mapping[str, str],
     max_ticks: int = 8,
+    min_days: int = 7,
 ) -> Chart:
-    """Columns per day from the first to the last day with data, stacked by ``series``."""
+    """Columns per day up to the last day with data, stacked by ``series``.
+
+    The axis starts at the first day with data, or ``min_days`` before the
+    last one when that is earlier, so a first run does not fill the chart
+    with one column.
+    """
     days = sorted({day for day, _ in counts})
     if not days:
         return Chart(chart_id, title, "columns", WIDTH, COLUMN_CHART_HEIGHT)
-    span_days = [days[0] + timedelta(days=n) for n in range((days[-1] - days[0]).days + 1)]
+    first = min(days[0], days[-1] - timedelta(days=min_days - 1))
+    span_days = [first + timedelta(days=n) for n in range((days[-1] - first).days + 1)]
     totals = [sum(counts.get((day, s), 0) for s in series) for day in span_days]
     plot_height = COLUMN_CHART_HEIGHT - AXIS_HEIGHT - TOP
     slot = (WIDTH - 2 * TOP) / len(span_days)
     scale = plot_height / max(totals)
+    bar_width = round(min(slot * 0.8, MAX_COLUMN_WIDTH), 2)
     bars: list[Bar] = []
     for index, day in enumerate(span_days):
         base = TOP + plot_height
@@ -123,9 +132,9 @@ def day_columns(
                 Bar(
                     label=day.isoformat(),
                     value=value,
-                    x=round(TOP + index * slot + slot * 0.1, 2),
+                    x=round(TOP + index * slot + (slot - bar_width) / 2, 2),
                     y=round(base, 2),
-                    width=round(slot * 0.8, 2),
+                    width=bar_width,
                     height=height,
                     color=colors[name],
                     series=name,

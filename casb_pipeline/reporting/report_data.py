@@ -37,18 +37,32 @@ name_hits as (
     select distinct coalesce(project_id, source_id) as project_id
     from findings
     where source_type = 'project' and part ilike 'name%'
+),
+labelled as (
+    select
+        o.project_id,
+        case
+            when p.name is null or p.name = '' or h.project_id is not null then o.project_id
+            else p.name
+        end as name,
+        case when p.is_private = false then ' (org-visible)' else '' end as visibility,
+        o.open_count
+    from open_findings as o
+    left join stg_projects as p on p.id = o.project_id
+    left join name_hits as h on h.project_id = o.project_id
 )
 select
-    case
-        when p.name is null or p.name = '' or h.project_id is not null then o.project_id
-        else p.name
+    -- two projects of one name are told apart by the end of their ids
+    name
+    || case
+        when count(*) over (partition by name) > 1 and name <> project_id
+            then ' …' || right(project_id, 6)
+        else ''
     end
-    || case when p.is_private = false then ' (org-visible)' else '' end as label,
-    o.open_count
-from open_findings as o
-left join stg_projects as p on p.id = o.project_id
-left join name_hits as h on h.project_id = o.project_id
-order by o.open_count desc, label
+    || visibility as label,
+    open_count
+from labelled
+order by open_count desc, label
 limit ?
 """
 _HEADLINE = """

@@ -22,6 +22,7 @@ HOSTILE_EMAIL = 'o"brien<b>@example.com'
 
 OPEN_PROJECT = "claude_proj_open"
 SECRET_NAME_PROJECT = "claude_proj_secretname"
+TWIN_PROJECTS = ("claude_proj_twin_a00001", "claude_proj_twin_b00002")
 
 
 class ReportLake(FixtureLake):
@@ -107,6 +108,18 @@ def build_report_warehouse(data_dir: Path) -> Path:
     lake.scan(
         "project", SECRET_NAME_PROJECT, ago(days=1), [Hit("github_token", "gh-1", part="name")]
     )
+
+    # Two projects of one name.
+    for project_id in TWIN_PROJECTS:
+        lake.named_project(
+            project_id, "user_bob", name="Onboarding", description="", is_private=True
+        )
+        lake.scan(
+            "project",
+            project_id,
+            ago(days=1),
+            [Hit("iban", f"iban-{project_id}", part="description")],
+        )
 
     # Bob: a medium finding in a chat of the open project, and an unscannable upload.
     lake.chat("claude_chat_bob", "user_bob", email="bob@example.com", project_id=OPEN_PROJECT)

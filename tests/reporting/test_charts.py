@@ -23,7 +23,8 @@ def test_columns_stack_by_series_and_keep_empty_days() -> None:
         (date(2026, 1, 1), "low"): 2,
         (date(2026, 1, 4), "high"): 1,
     }
-    chart = day_columns("c", "t", counts, ("critical", "high", "medium", "low"), SEVERITY_COLORS)
+    series = ("critical", "high", "medium", "low")
+    chart = day_columns("c", "t", counts, series, SEVERITY_COLORS, min_days=1)
     first_day = [b for b in chart.bars if b.label == "2026-01-01"]
     assert [b.series for b in first_day] == ["critical", "low"]
     critical, low = first_day
@@ -38,3 +39,11 @@ def test_columns_stack_by_series_and_keep_empty_days() -> None:
         "2026-01-03",
         "2026-01-04",
     ]
+
+
+def test_a_short_history_still_shows_a_week() -> None:
+    counts = {(date(2026, 1, 10), "high"): 3}
+    chart = day_columns("c", "t", counts, ("high",), SEVERITY_COLORS, max_ticks=7)
+    assert chart.ticks[0].label == "2026-01-04"
+    (bar,) = chart.bars
+    assert bar.width <= 48 and bar.x > chart.width / 2  # one narrow column, at the end

@@ -71,3 +71,9 @@ def test_a_project_named_with_a_secret_is_shown_by_id(exported: Exported) -> Non
     page = Page(exported.text("report"))
     labels = [e.attrs["data-label"] for e in page.bars("top-projects")]
     assert SECRET_NAME_PROJECT in labels
+
+
+def test_projects_of_one_name_are_told_apart(exported: Exported) -> None:
+    labels = [e.attrs["data-label"] for e in Page(exported.text("report")).bars("top-projects")]
+    twins = sorted(label for label in labels if label.startswith("Onboarding"))
+    assert twins == ["Onboarding …a00001", "Onboarding …b00002"]
