@@ -84,6 +84,7 @@ class Hit:
     severity: str | None = None
     first_seen_at: datetime | None = None
     masked: str | None = None
+    confidence: str = "high"
 
 
 @dataclass
@@ -327,7 +328,7 @@ class FixtureLake:
                     "profile": profile,
                     "start": hit.start,
                     "end": hit.start + 20,
-                    "confidence": "high",
+                    "confidence": hit.confidence,
                     "severity": hit.severity or severity,
                     "masked": hit.masked or masked,
                     "fingerprint": fingerprint(hit.value),
