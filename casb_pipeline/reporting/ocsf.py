@@ -58,57 +58,56 @@ def detection_finding(row: Mapping[str, Any], product_version: str) -> dict[str,
     first_seen = epoch_millis(row.get("first_seen_at"))
     last_seen = epoch_millis(row.get("last_seen_at"))
     title = finding_title(str(row["detector"]), str(row["source_type"]))
-    event = {
-        "class_uid": CLASS_UID,
-        "class_name": "Detection Finding",
-        "category_uid": CATEGORY_UID,
-        "category_name": "Findings",
-        "activity_id": activity_id,
-        "activity_name": activity_caption,
-        "type_uid": CLASS_UID * 100 + activity_id,
-        "type_name": f"Detection Finding: {activity_caption}",
-        "severity_id": SEVERITY_IDS.get(severity, 0),
-        "severity": severity.capitalize() or "Unknown",
-        "confidence_id": CONFIDENCE_IDS.get(confidence, 0),
-        "confidence": confidence.capitalize() or "Unknown",
-        "status_id": status_id,
-        "status": status_caption if status_id != 99 else status,
-        "status_detail": row.get("resolution"),
-        "time": last_seen if last_seen is not None else first_seen,
-        "start_time": first_seen,
-        "end_time": last_seen,
-        "count": row.get("match_count"),
-        "message": f"{title}: {row.get('masked')}",
-        "finding_info": {
-            "uid": row["finding_id"],
-            "title": title,
-            "desc": _description(row),
-            "types": [t for t in (row.get("detector"), row.get("profile")) if t],
-            "first_seen_time": first_seen,
-            "last_seen_time": last_seen,
-            "analytic": {
+    return _fields(
+        class_uid=CLASS_UID,
+        class_name="Detection Finding",
+        category_uid=CATEGORY_UID,
+        category_name="Findings",
+        activity_id=activity_id,
+        activity_name=activity_caption,
+        type_uid=CLASS_UID * 100 + activity_id,
+        type_name=f"Detection Finding: {activity_caption}",
+        severity_id=SEVERITY_IDS.get(severity, 0),
+        severity=severity.capitalize() or "Unknown",
+        confidence_id=CONFIDENCE_IDS.get(confidence, 0),
+        confidence=confidence.capitalize() or "Unknown",
+        status_id=status_id,
+        status=status_caption if status_id != 99 else status,
+        status_detail=row.get("resolution"),
+        time=last_seen if last_seen is not None else first_seen,
+        start_time=first_seen,
+        end_time=last_seen,
+        count=row.get("match_count"),
+        message=f"{title}: {row.get('masked')}",
+        finding_info=_fields(
+            uid=row["finding_id"],
+            title=title,
+            desc=_description(row),
+            types=[t for t in (row.get("detector"), row.get("profile")) if t],
+            first_seen_time=first_seen,
+            last_seen_time=last_seen,
+            analytic={
                 "uid": row["detector"],
                 "name": row["detector"],
                 "type_id": _ANALYTIC_RULE,
                 "type": "Rule",
             },
-            "data_sources": ["Claude Compliance API"],
-        },
-        "resources": _resources(row),
-        "observables": _observables(row),
-        "metadata": {
+            data_sources=["Claude Compliance API"],
+        ),
+        resources=_resources(row),
+        observables=_observables(row),
+        metadata={
             "version": OCSF_VERSION,
             "product": {"name": PRODUCT, "vendor_name": PRODUCT, "version": product_version},
             "log_name": "findings",
         },
-        "unmapped": {
-            "masked": row.get("masked"),
-            "fingerprint": row.get("fingerprint"),
-            "organization_id": row.get("organization_id"),
-            "profile": row.get("profile"),
-        },
-    }
-    return _compact(event)
+        unmapped=_fields(
+            masked=row.get("masked"),
+            fingerprint=row.get("fingerprint"),
+            organization_id=row.get("organization_id"),
+            profile=row.get("profile"),
+        ),
+    )
 
 
 def _description(row: Mapping[str, Any]) -> str:
@@ -121,19 +120,12 @@ def _description(row: Mapping[str, Any]) -> str:
 
 
 def _resources(row: Mapping[str, Any]) -> list[dict[str, Any]]:
-    owner = {"uid": row.get("user_id"), "email_addr": row.get("user_email")}
-    location = {"part": row.get("part"), "start": row.get("start"), "end": row.get("end")}
-    resources = [
-        {
-            "uid": row["source_id"],
-            "type": row["source_type"],
-            "owner": owner,
-            "data": location,
-        }
-    ]
+    owner = _fields(uid=row.get("user_id"), email_addr=row.get("user_email"))
+    location = _fields(part=row.get("part"), start=row.get("start"), end=row.get("end"))
+    resources = [_fields(uid=row["source_id"], type=row["source_type"], owner=owner, data=location)]
     for key, kind in (("chat_id", "chat"), ("project_id", "project")):
         if row.get(key) and row.get(key) != row["source_id"]:
-            resources.append({"uid": row[key], "type": kind, "owner": owner})
+            resources.append(_fields(uid=row[key], type=kind, owner=owner))
     return resources
 
 
@@ -167,11 +159,6 @@ def _observables(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     return observables
 
 
-def _compact(value: Any) -> Any:
-    """Drop null members and emptied objects (OCSF leaves unknown attributes out)."""
-    if isinstance(value, dict):
-        kept = {k: _compact(v) for k, v in value.items() if v is not None}
-        return {k: v for k, v in kept.items() if v != {}}
-    if isinstance(value, list):
-        return [_compact(v) for v in value]
-    return value
+def _fields(**members: Any) -> dict[str, Any]:
+    """An OCSF object without its null or empty members (OCSF leaves them out)."""
+    return {k: v for k, v in members.items() if v is not None and v != {}}
