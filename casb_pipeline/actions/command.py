@@ -27,8 +27,8 @@ class DestructiveActionsRefused(CasbError):
     """``--execute`` was given without the environment's consent."""
 
 
-def destructive_allowed(env: dict[str, str] | None = None) -> bool:
-    return (os.environ if env is None else env).get(ALLOW_ENV, "").strip() == "1"
+def destructive_allowed() -> bool:
+    return os.environ.get(ALLOW_ENV, "").strip() == "1"
 
 
 def execute_command(action_ids: list[str], execute: bool) -> int:

@@ -8,8 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from casb_pipeline.errors import CasbError
-from casb_pipeline.reporting.marts import open_marts
-from casb_pipeline.reporting.report_data import action_list_sql
+from casb_pipeline.reporting.marts import action_list_sql, open_marts
 
 # Statuses of actions still to do; the marts propose, nothing else sets these yet.
 OPEN_STATUSES = ("proposed", "open")

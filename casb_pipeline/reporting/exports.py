@@ -28,9 +28,9 @@ from casb_pipeline.reporting.gateway import (
     gateway_policies,
 )
 from casb_pipeline.reporting.html_report import render_report
-from casb_pipeline.reporting.marts import MARTS, MartReader, open_marts
+from casb_pipeline.reporting.marts import MARTS, MartReader, action_list_sql, open_marts
 from casb_pipeline.reporting.ocsf import detection_finding
-from casb_pipeline.reporting.report_data import action_list_sql, collect_report
+from casb_pipeline.reporting.report_data import collect_report
 
 FINDINGS_FILE = "findings.ocsf.jsonl"
 ACTIONS_FILE = "actions.csv"

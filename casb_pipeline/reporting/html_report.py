@@ -20,7 +20,6 @@ _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("casb_pipeline.reporting", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
-    trim_blocks=False,
 )
 
 

@@ -83,6 +83,17 @@ def open_marts(path: Path) -> Iterator[MartReader]:
         con.close()
 
 
+def action_list_sql(marts: MartReader, columns: str = "*") -> str:
+    """The action list in its own order (its rank when it has one); ``columns`` are ours."""
+    if "rank" in marts.columns("action_list"):
+        order = "rank, action_id"
+    else:
+        order = (
+            "list_position(['critical', 'high', 'medium', 'low'], severity), due_date, action_id"
+        )
+    return f"select {columns} from action_list order by {order}"  # noqa: S608
+
+
 def epoch_millis(value: datetime | date | None) -> int | None:
     """OCSF timestamps: milliseconds since the epoch; naive values are UTC."""
     if value is None:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from casb_pipeline.reporting.charts import SEVERITY_COLORS, Chart, day_columns, row_chart
-from casb_pipeline.reporting.marts import SEVERITIES, MartReader
+from casb_pipeline.reporting.marts import SEVERITIES, MartReader, action_list_sql
 
 TOP_N = 10
 MAX_LABEL = 32
@@ -105,17 +105,6 @@ class ReportData:
 
 def short_label(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def action_list_sql(marts: MartReader, columns: str = "*") -> str:
-    """The action list in its own order (its rank when it has one); ``columns`` are ours."""
-    if "rank" in marts.columns("action_list"):
-        order = "rank, action_id"
-    else:
-        order = (
-            "list_position(['critical', 'high', 'medium', 'low'], severity), due_date, action_id"
-        )
-    return f"select {columns} from action_list order by {order}"  # noqa: S608
 
 
 def collect_report(marts: MartReader, *, table_limit: int = 500) -> ReportData:
