@@ -1,5 +1,6 @@
 -- One row per object a finding can point at (source_type, source_id): where it lives,
 -- whose it is, and whether it is gone.
+--   content_expired: a generated file the API lists without a size (it expired).
 --   user_deleted_at: its chat (or, for project content, its project) was deleted by
 --     its user in claude.ai: still listed, content gone.
 --   gone_at: the object, its chat or its project was deleted (tombstoned: through
@@ -34,14 +35,21 @@ attachment_tombstones as (
 ),
 
 chat_objects as (
-    select 'chat_message' as source_type, id as source_id, chat_id, null as tombstone_type
+    select
+        'chat_message' as source_type,
+        id as source_id,
+        chat_id,
+        null as tombstone_type,
+        false as content_expired
     from stg_chat_messages
     union all
-    select 'chat_file', id, chat_id, 'file' from stg_chat_files
+    select 'chat_file', id, chat_id, 'file', false from stg_chat_files
     union all
-    select 'generated_file', id, chat_id, 'generated_file' from stg_generated_files
+    -- a generated file listed without a size has expired: its content is gone
+    select 'generated_file', id, chat_id, 'generated_file', size_bytes is null
+    from stg_generated_files
     union all
-    select 'artifact', id, chat_id, 'artifact' from stg_artifacts
+    select 'artifact', id, chat_id, 'artifact', false from stg_artifacts
 ),
 
 chat_sources as (
@@ -55,6 +63,7 @@ chat_sources as (
         chats.organization_id,
         null as attachment_kind,
         true as is_listed,
+        chat_objects.content_expired,
         chats.deleted_at as user_deleted_at,
         least(own.deleted_at, chats.tombstoned_at) as gone_at
     from chat_objects
@@ -75,6 +84,7 @@ project_sources as (
         projects.organization_id,
         null as attachment_kind,
         true as is_listed,
+        false as content_expired,
         projects.deleted_at as user_deleted_at,
         projects.tombstoned_at as gone_at
     from projects
@@ -91,6 +101,7 @@ attachment_sources as (
         projects.organization_id,
         history.kind as attachment_kind,
         current_attachments.id is not null as is_listed,
+        false as content_expired,
         projects.deleted_at as user_deleted_at,
         least(
             own.deleted_at,

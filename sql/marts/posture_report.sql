@@ -25,8 +25,8 @@
 -- upload_not_scanned                chat_file / project_attachment  low, medium if quarantined
 --   the text step could not read an uploaded file (text_coverage)
 -- file_never_scanned                its source type     low
---   a file, artifact or attachment still listed with no text coverage and no
---   quarantine entry (reported once the text step has run at all)
+--   a file, artifact or attachment still listed (and not expired) with no text
+--   coverage and no quarantine entry (reported once the text step has run at all)
 -- object_quarantined                the stream          medium
 --   an object the pipeline could not process
 with findings as (
@@ -313,6 +313,7 @@ file_never_scanned as (
     from sources
     where sources.source_type in ('chat_file', 'generated_file', 'artifact', 'project_attachment')
         and sources.is_listed
+        and not sources.content_expired
         and sources.gone_at is null
         and sources.user_deleted_at is null
         and exists (select 1 from coverage)

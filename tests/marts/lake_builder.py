@@ -177,10 +177,13 @@ class FixtureLake:
         files: tuple[str, ...] = (),
         generated: tuple[str, ...] = (),
         artifacts: tuple[str, ...] = (),
+        expired: tuple[str, ...] = (),
         text: str = "see attached",
     ) -> None:
+        """A message with uploads, generated files (``expired``: listed without a size,
+        as the API lists expired ones) and artifact versions."""
         self._chat_of[message_id] = chat_id
-        for file_id in (*files, *generated):
+        for file_id in (*files, *generated, *expired):
             self._chat_of[file_id] = chat_id
         for version_id in artifacts:
             self._chat_of[version_id] = chat_id
@@ -200,7 +203,10 @@ class FixtureLake:
                 "files": [
                     {"id": f, "filename": f"{f}.pdf", "mime_type": "application/pdf"} for f in files
                 ],
-                "generated_files": [{"id": g, "filename": f"{g}.csv"} for g in generated],
+                "generated_files": [
+                    {"id": g, "filename": f"{g}.csv", "size_bytes": 1024} for g in generated
+                ]
+                + [{"id": g, "filename": f"{g}.csv"} for g in expired],
                 "artifacts": [{"id": f"art_{a}", "version_id": a} for a in artifacts],
             },
             chat_id=chat_id,

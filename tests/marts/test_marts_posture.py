@@ -273,7 +273,7 @@ def test_uploads_not_scanned_files_never_scanned_and_quarantined_objects(
     _people(lake)
     lake.chat("c1", "alice")
     lake.message("m1", "c1", files=("f_image", "f_ok", "f_never", "f_quarantined", "f_gone"))
-    lake.message("m2", "c1", generated=("g_chart",))
+    lake.message("m2", "c1", generated=("g_chart", "g_unread"), expired=("g_expired",))
     lake.project("p1", "alice")
     lake.attachments("p1", {"d_broken": "project_file"}, listed_at=ago(days=2))
     lake.coverage("chat_file", "f_image", "not_scanned", "image without a text layer")
@@ -294,8 +294,12 @@ def test_uploads_not_scanned_files_never_scanned_and_quarantined_objects(
     )
     never = warehouse.posture("file_never_scanned")
     assert [(r["subject_type"], r["subject_id"], r["severity"]) for r in never] == [
-        ("chat_file", "f_never", "low")
+        ("chat_file", "f_never", "low"),
+        ("generated_file", "g_unread", "low"),
     ]
+    assert never[1]["detail"] == (
+        "This generated file is still listed but no text was ever extracted from it."
+    )
     quarantined = warehouse.posture("object_quarantined")
     assert [(r["subject_type"], r["subject_id"], r["severity"]) for r in quarantined] == [
         ("chat_file", "f_quarantined", "medium"),
