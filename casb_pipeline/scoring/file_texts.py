@@ -121,20 +121,22 @@ def _outcomes(
     outcomes = known_outcomes(run.lake, blobs["sha256"].to_list())
     reused = set(outcomes)
     jobs = []
+    sizes: dict[str, int] = {}
     for row in blobs.select(list(OBJECT_COLUMNS)).iter_rows(named=True):
         sha = row["sha256"]
         if sha in outcomes:
             continue
-        path = _blob_path(run.blobs, sha)
-        if path is None:
+        blob = _blob(run.blobs, sha)
+        if blob is None:
             outcomes[sha] = Outcome.blob_missing(run.now)
             continue
+        path, sizes[sha] = blob
         jobs.append(ExtractJob(sha, path, row["filename"], row["content_type"]))
     if jobs:
         started = time.perf_counter()
         for job, extraction in extract_many(jobs, limits=run.limits, workers=run.workers):
             outcomes[job.key] = Outcome.of(extraction, run.now)
-            size = job.path.stat().st_size
+            size = sizes[job.key]
             stats.blobs_extracted += 1
             stats.bytes_read += size
             stats.bytes_by_format[extraction.detected_format] += size
@@ -142,14 +144,15 @@ def _outcomes(
     return outcomes, reused
 
 
-def _blob_path(blobs: BlobStore, sha256: str | None) -> Path | None:
+def _blob(blobs: BlobStore, sha256: str | None) -> tuple[Path, int] | None:
+    """The blob's path and size; None when the store does not hold it."""
     if sha256 is None:
         return None
     try:
         path = blobs.path(sha256)
-    except ValueError:  # not a digest: nothing in the store can match it
+        return path, path.stat().st_size
+    except (ValueError, OSError):  # not a digest, or not in the store
         return None
-    return path if path.is_file() else None
 
 
 def _write_day(

@@ -16,7 +16,7 @@ import polars as pl
 
 from casb_pipeline.lake import Lake
 from casb_pipeline.scoring.tables import TEXT_COVERAGE, TEXTS
-from casb_pipeline.textract import QUARANTINED, Extraction
+from casb_pipeline.textract import QUARANTINED, Extraction, TextPart
 
 # The reason of an object whose bytes are not in the blob store; never copied, so
 # the object is tried again once its blob is there.
@@ -54,12 +54,21 @@ class Outcome:
             truncated=extraction.truncated,
             notes="; ".join(extraction.notes) or None,
             extracted_at=at,
-            parts=tuple((p.part, p.text) for p in extraction.parts),
+            parts=_merged(extraction.parts),
         )
 
     @classmethod
     def blob_missing(cls, at: datetime) -> Outcome:
         return cls(QUARANTINED, "unknown", BLOB_MISSING, False, None, at, ())
+
+
+def _merged(parts: Sequence[TextPart]) -> tuple[tuple[str | None, str], ...]:
+    """One text per label, in first-seen order: an archive may hold two members of the
+    same name, and a location must stay a key of the texts dataset."""
+    texts: dict[str | None, list[str]] = {}
+    for part in parts:
+        texts.setdefault(part.part, []).append(part.text)
+    return tuple((label, "\n".join(pieces)) for label, pieces in texts.items())
 
 
 def known_outcomes(lake: Lake, shas: Sequence[str]) -> dict[str, Outcome]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import struct
+import warnings
+import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +46,16 @@ def png_bytes() -> bytes:
     )
 
 
+def zip_with_twin_members() -> bytes:
+    """An archive holding two members of the same name (zip allows it)."""
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore", UserWarning)  # "Duplicate name"
+        archive.writestr("a.txt", f"first {email('twin-1')}")
+        archive.writestr("a.txt", f"second {email('twin-2')}")
+    return buffer.getvalue()
+
+
 def build_lake(fixture: LakeFixture) -> dict[tuple[str, str], Expected]:
     """Objects of every format for ``DAY``; returns the parts expected per source."""
     docx_data, docx_expected = docx_file()
@@ -69,6 +82,15 @@ def build_lake(fixture: LakeFixture) -> dict[tuple[str, str], Expected]:
             },
         ),
         ("chat_file", "claude_file_csv", csv_data, "people.csv", {None: [email("csv")]}),
+        (
+            "chat_file",
+            "claude_file_twins",
+            zip_with_twin_members(),
+            "twins.zip",
+            {
+                "member:a.txt": [email("twin-1"), email("twin-2")],
+            },
+        ),
         ("chat_file", "claude_file_png", png_bytes(), "logo.png", {}),
         ("generated_file", "claude_gen_file_pptx", pptx_data, "deck.pptx", pptx_expected),
         ("generated_file", "claude_gen_file_json", json_data, "out.json", {None: [email("json")]}),
@@ -95,6 +117,7 @@ def build_lake(fixture: LakeFixture) -> dict[tuple[str, str], Expected]:
             "claude_file_xlsx",
             "claude_file_zip",
             "claude_file_csv",
+            "claude_file_twins",
             "claude_file_png",
             "claude_file_cut",
             "claude_file_locked",
