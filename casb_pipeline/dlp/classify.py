@@ -38,23 +38,30 @@ def _with_context(frame: pl.LazyFrame, detector: Detector, window: int) -> pl.La
 
 
 def classify(
-    candidates: dict[str, pl.DataFrame], detectors: list[Detector], window: int
+    candidates: dict[str, pl.DataFrame],
+    detectors: list[Detector],
+    window: int,
+    floors: dict[str, int] | None = None,
 ) -> pl.DataFrame:
-    """Every accepted match of every detector, as ``MATCH_SCHEMA`` rows.
+    """Every accepted match of every detector, as ``MATCH_SCHEMA`` rows, down
+    to the confidence ``floors`` give per detector id (default: low).
 
     The loop runs over detectors (a few dozen); each step is one expression
     over all candidates of the detector's pass.
     """
+    floors = floors or {}
     plans = []
     for priority, detector in enumerate(detectors):
         frame = candidates.get(detector.scanner)
+        if frame is not None and detector.prefilter is not None:
+            frame = frame.filter(detector.prefilter)
         if frame is None or frame.is_empty():
             continue
         accepted = frame.lazy().filter(detector.accept.fill_null(False))
         plans.append(
             _with_context(accepted, detector, window)
             .with_columns(confidence=detector.level(pl.col("context_hit")).fill_null(0))
-            .filter(pl.col("confidence") >= 1)
+            .filter(pl.col("confidence") >= max(1, floors.get(detector.id, 1)))
             .select(
                 "row",
                 "start",

@@ -37,9 +37,9 @@ def rule_pattern(rule: CustomRule) -> str:
     if rule.keywords:
         alternatives = "|".join(_escaped(list(rule.keywords)))
         flags = "" if rule.case_sensitive else "(?i)"
-        return f"{flags}(?P<v>{alternatives})"
+        return f"{flags}(?:{alternatives})"
     assert rule.pattern is not None
-    return f"(?P<v>{rule.pattern})"
+    return rule.pattern
 
 
 def rule_scanner(rule: CustomRule) -> Scanner:

@@ -67,7 +67,7 @@ def scan(
     data = _prepare(frame, text_column, id_column, tuple(keep_columns))
     detectors, scanners = _plan(policy)
     candidates = find_candidates(data.select("row", "text"), scanners, policy.context_window)
-    matches = classify(candidates, detectors, policy.context_window)
+    matches = classify(candidates, detectors, policy.context_window, _floors(policy))
     findings = _score(matches, policy, key, today or date.today())
     return _finish(findings, data, tuple(keep_columns))
 
@@ -117,6 +117,20 @@ def _plan(policy: Policy) -> tuple[list[Detector], list[Scanner]]:
             detectors.append(rule_detector(rule, policy))
             scanners.append(rule_scanner(rule))
     return detectors, scanners
+
+
+def _floors(policy: Policy) -> dict[str, int]:
+    """The lowest confidence worth keeping per detector: its profile's
+    minimum, lowered for PII-record parts and for EDM look-ups (any level)."""
+    profile_of = policy.profile_of()
+    minimum = {profile.name: profile.min_confidence for profile in policy.profiles}
+    floors = {detector: minimum[profile] for detector, profile in profile_of.items()}
+    for part in PII_RECORD_PARTS:
+        floors[part] = min(floors[part], minimum[PII_RECORD])
+    for rule in policy.rules:
+        for detector in rule.edm_detectors:
+            floors[detector] = 1
+    return floors
 
 
 def _profile_setting(policy: Policy, setting: str, profile: pl.Expr) -> pl.Expr:

@@ -13,14 +13,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
+
+from casb_pipeline.dlp.detectors.base import glued
+
 
 @dataclass(frozen=True)
 class Scanner:
-    """One pass: ``pattern`` must define the value group ``v``."""
+    """One pass (see :func:`casb_pipeline.dlp.locate.locate` for the value
+    groups a ``pattern`` may name). Candidates
+    for which ``drop`` (an expression over ``value``, ``before`` and
+    ``after``) holds are discarded before any detector sees them."""
 
     name: str
     pattern: str
     row_filter: str | None = None
+    drop: pl.Expr | None = None
 
 
 _B = r"(?-u:\b)"
@@ -49,14 +57,8 @@ _NUMERIC_UNBOUNDED = (
 )
 NUMERIC = Scanner(
     "numeric",
-    "(?P<v>"
-    + _B
-    + "(?:"
-    + "|".join(_NUMERIC_SHAPES)
-    + ")|"
-    + "|".join(_NUMERIC_UNBOUNDED)
-    + ")"
-    + _B,
+    "(?:" + _B + "(?:" + "|".join(_NUMERIC_SHAPES) + ")|" + "|".join(_NUMERIC_UNBOUNDED) + ")" + _B,
+    drop=glued(),
 )
 
 # IPv6 addresses: full form, with "::", or starting with "::". Hex and colons
@@ -64,9 +66,10 @@ NUMERIC = Scanner(
 # colon-separated hex groups (a filter with a literal first byte).
 IPV6 = Scanner(
     "ipv6",
-    rf"(?-u)(?P<v>{_B}(?:{_HEX}(?::{_HEX}){{7}}|(?:{_HEX}:){{1,7}}:(?:{_HEX}(?::{_HEX}){{0,6}})?)"
+    rf"(?-u)(?:{_B}(?:{_HEX}(?::{_HEX}){{7}}|(?:{_HEX}:){{1,7}}:(?:{_HEX}(?::{_HEX}){{0,6}})?)"
     rf"|::{_HEX}(?::{_HEX}){{0,6}}){_B}",
     row_filter=rf"(?-u)::|:{_HEX}:{_HEX}:{_HEX}:",
+    drop=glued(),
 )
 
 _DB_SCHEMES = (
@@ -102,14 +105,12 @@ _TOKEN_SHAPES = (
 )
 TOKENS = Scanner(
     "tokens",
-    "(?P<v>"
-    + _B
+    _B
     + "(?:"
     + "|".join(_TOKEN_SHAPES)
     + ")|"
     + _PEM_BEGIN
-    + f"(?:(?s:.)*?{_PEM_END}|{_PEM_BODY})"
-    + ")",
+    + f"(?:(?s:.)*?{_PEM_END}|{_PEM_BODY})",
 )
 
 # Top-level domains tried, longest first, when an address runs straight into
@@ -145,8 +146,8 @@ ASSIGNMENTS = Scanner(
 # Connection strings in key=value form (ADO.NET, ODBC) that carry a password.
 KEY_VALUE_CONNECTIONS = Scanner(
     "kv_connections",
-    r"(?i)(?P<v>\b(?:server|data source|host|address)[ \t]*=[^;\r\n]{1,200};"
-    r"(?:[^;\r\n]{0,200};){0,8}?[ \t]*(?:password|pwd)[ \t]*=[^;\r\n'\"]{1,200})",
+    r"(?i)\b(?:server|data source|host|address)[ \t]*=[^;\r\n]{1,200};"
+    r"(?:[^;\r\n]{0,200};){0,8}?[ \t]*(?:password|pwd)[ \t]*=[^;\r\n'\"]{1,200}",
 )
 
 # AWS secret access keys have no prefix: 40 base64 characters, looked for only

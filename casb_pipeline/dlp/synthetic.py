@@ -292,6 +292,11 @@ def _uuid(rng: random.Random) -> str:
     return f"{head}-a{_pick(rng, hexits, 3)}-{_pick(rng, string.digits, 12)}"
 
 
+def _random_uuid(rng: random.Random) -> str:
+    hexits = _pick(rng, "0123456789abcdef", 32)
+    return f"{hexits[:8]}-{hexits[8:12]}-4{hexits[13:16]}-a{hexits[17:20]}-{hexits[20:]}"
+
+
 def _version(rng: random.Random) -> str:
     return ".".join(str(rng.randint(0, 20)) for _ in range(4))
 
@@ -396,3 +401,71 @@ def labelled_corpus(
         orient="row",
     )
     return frame, label_frame
+
+
+_VOCABULARY = (
+    "the report deploy customer invoice meeting schedule review budget server cluster"
+    " latency error retry config branch release ticket summary draft contract policy"
+    " analysis dataset pipeline vendor payment refund migration backup access account"
+    " rapport réunion client facture données Bericht Kunde Rechnung Daten Zugriff"
+    " 報告 会議 顧客 請求書 数据 客户 报告 отчёт клиент данные"
+)
+_WORDS = tuple(_VOCABULARY.split())
+
+
+def _prose(rng: random.Random) -> str:
+    words = rng.choices(_WORDS, k=rng.randint(6, 24))
+    return " ".join(words).capitalize() + rng.choice([".", "?", "!", " 🙂", "."])
+
+
+def _log_line(rng: random.Random) -> str:
+    return (
+        f"{_timestamp(rng)} {rng.choice(['INFO', 'WARN', 'ERROR'])} request_id={_random_uuid(rng)} "
+        f"status={rng.choice([200, 201, 404, 500])} took={rng.randint(1, 900)}ms "
+        f"peer=10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+    )
+
+
+def _code_line(rng: random.Random) -> str:
+    name = rng.choice(["total", "items", "user_id", "retries", "offset"])
+    return rng.choice(
+        [
+            f"    {name} = compute_{name}(batch, limit={rng.randint(1, 5000)})",
+            f"if {name} > {rng.randint(0, 99)}: logger.debug('{name} %s', {name})",
+            f"SELECT {name}, count(*) FROM events WHERE day = '2024-0{rng.randint(1, 9)}-15';",  # noqa: S608 (sample text)
+            f'{{"{name}": {rng.randint(0, 10**6)}, "version": "{_version(rng)}"}}',
+        ]
+    )
+
+
+def benchmark_corpus(
+    target_bytes: int, seed: int = 7, sensitive_rate: float = 0.02
+) -> pl.DataFrame:
+    """Chat-like texts (columns ``id``, ``text``) totalling at least
+    ``target_bytes`` of UTF-8: prose in several languages, logs, code, hard
+    negatives, and a planted value on ``sensitive_rate`` of the lines.
+
+    A pool of distinct texts is generated, then repeated with fresh ids: the
+    regex engines keep no state between rows, so repetition does not flatter
+    the throughput figures.
+    """
+    rng = random.Random(seed)
+    makers = (_prose, _prose, _prose, _log_line, _code_line, _filler)
+    detectors = sorted(PLANTS)
+    pool = []
+    for _ in range(4000):
+        lines = []
+        for _ in range(rng.randint(3, 40)):
+            roll = rng.random()
+            if roll < sensitive_rate:
+                plant = PLANTS[rng.choice(detectors)]
+                lines.append(rng.choice(plant.templates).format(v=plant.make(rng)))
+            elif roll < sensitive_rate + 0.05:
+                lines.append(rng.choice(HARD_NEGATIVES)(rng))
+            else:
+                lines.append(rng.choice(makers)(rng))
+        pool.append("\n".join(lines))
+    texts = pl.Series("text", pool, dtype=pl.String)
+    repeats = -(-target_bytes // int(texts.str.len_bytes().sum()))
+    column = pl.concat([texts] * repeats)
+    return pl.DataFrame({"id": [f"m{i}" for i in range(column.len())], "text": column})

@@ -36,6 +36,8 @@ class Detector:
     no context word near, ``with_context`` the level when one is (``context``
     is a regex over the lower-cased surroundings). ``placeholder`` marks
     documented example and template values, reported at low confidence at most.
+    ``prefilter``, when given, is a cheap condition (lengths, leading letters)
+    applied on its own first, so the costlier checks see fewer candidates.
     Several detectors may share an id when one kind has two passes (IPv4 and
     IPv6 addresses, URL and key=value connection strings).
     """
@@ -50,6 +52,7 @@ class Detector:
     placeholder: pl.Expr = FALSE
     context: str = ""
     with_context: pl.Expr | None = None
+    prefilter: pl.Expr | None = None
 
     def level(self, context_hit: pl.Expr) -> pl.Expr:
         """Confidence level of each accepted candidate; placeholders, and
@@ -94,6 +97,12 @@ def glued() -> pl.Expr:
 def token_ends() -> pl.Expr:
     """Nothing token-like follows the value (fixed-length tokens)."""
     return ~AFTER.str.contains(r"^[A-Za-z0-9_\-]")
+
+
+def digits_only_shape(count: int | tuple[int, int]) -> pl.Expr:
+    """Cheap prefilter: ``count`` digits (or a range) and no letters or dots."""
+    low, high = (count, count) if isinstance(count, int) else count
+    return digit_count().is_between(low, high) & ~VALUE.str.contains("[A-Za-z.]")
 
 
 def is_formatted() -> pl.Expr:

@@ -11,7 +11,6 @@ from casb_pipeline.dlp.detectors.base import (
     Detector,
     choose,
     digit_count,
-    glued,
     is_formatted,
     level,
     shape,
@@ -92,10 +91,10 @@ def phone_number() -> Detector:
     return Detector(
         id="phone_number",
         scanner="numeric",
+        prefilter=digit_count().is_between(8, 15) & ~VALUE.str.contains("[A-Za-z]"),
         accept=shape(r"[+(]?[0-9][0-9 .\-()]{6,22}[0-9]")
         & ~shape(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
-        & valid
-        & ~glued(),
+        & valid,
         confidence=choose(bare, LOW, MEDIUM),
         with_context=choose(bare, MEDIUM, HIGH),
         context=_PHONE_CONTEXT,
@@ -106,49 +105,32 @@ def phone_number() -> Detector:
     )
 
 
-def _octets(value: pl.Expr) -> pl.Expr:
-    return value.str.split(".").cast(pl.List(pl.Int64), strict=False)
-
-
-def _within(octets: pl.Expr, networks: tuple[str, ...]) -> pl.Expr:
-    """Whether the address falls in one of ``networks`` (prefixes of /24 or
-    shorter), compared on its first three octets."""
-    block = octets.list.get(0) * 65536 + octets.list.get(1) * 256 + octets.list.get(2)
-    tests = []
-    for cidr in networks:
-        network, bits = cidr.split("/")
-        a, b, c, _ = (int(part) for part in network.split("."))
-        base = a * 65536 + b * 256 + c
-        tests.append(block.is_between(base, base + 2 ** (24 - int(bits)) - 1))
-    return pl.any_horizontal(*tests)
-
-
-# Private, shared, loopback, link-local, multicast and reserved space.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+# Private, shared, loopback, link-local, benchmarking, multicast and reserved
+# space (RFC 1918, 6598, 1122, 3927, 2544, 5771, 1112).
 PRIVATE_V4 = (
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-    "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/3",
-)  # fmt: skip
-DOCUMENTATION_V4 = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
-_VERSION_BEFORE = r"(?i)(?:version|\bver\.?|\bv|release|build|firmware|\brev\.?|\br)[ :=]*$"
+    r"^(?:0|10|127)\.|^169\.254\.|^172\.(?:1[6-9]|2[0-9]|3[01])\.|^192\.168\.|^192\.0\.0\."
+    r"|^100\.(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|^198\.1[89]\.|^(?:22[4-9]|2[3-5][0-9])\."
+)
+# Documentation ranges (RFC 5737).
+DOCUMENTATION_V4 = r"^(?:192\.0\.2|198\.51\.100|203\.0\.113)\."
+_VERSION_BEFORE = r"(?i)(?:version|\bver\.?|\bv|release|build|firmware|\brev\.?|\br)[\"' :=]*$"
 
 
 def ipv4_address() -> Detector:
-    octets = _octets(VALUE)
-    valid = (
-        shape(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
-        & (octets.list.max() <= 255)
-        & ~VALUE.str.contains(r"(?:^|\.)0[0-9]")
-    )
-    private = _within(octets, PRIVATE_V4)
-    small = octets.list.max() < 10
+    private = VALUE.str.contains(PRIVATE_V4)
+    small = VALUE.str.contains(r"^[0-9]\.[0-9]\.[0-9]\.[0-9]$")
     return Detector(
         id="ip_address",
         scanner="numeric",
-        accept=valid & ~glued() & ~BEFORE.str.contains(_VERSION_BEFORE),
+        prefilter=(VALUE.str.count_matches(".", literal=True) == 3)
+        & ~VALUE.str.contains("[A-Za-z ]"),
+        # Octets up to 255, without leading zeros.
+        accept=shape(rf"(?:{_OCTET}\.){{3}}{_OCTET}") & ~BEFORE.str.contains(_VERSION_BEFORE),
         confidence=choose(private | small, LOW, MEDIUM),
         with_context=choose(private, LOW, HIGH),
         context=_IP_CONTEXT,
-        placeholder=_within(octets, DOCUMENTATION_V4),
+        placeholder=VALUE.str.contains(DOCUMENTATION_V4),
         masked=pl.concat_str(VALUE.str.extract(r"^([0-9]+\.[0-9]+)\.", 1), pl.lit(".x.x")),
         severity=LOW,
     )
@@ -168,7 +150,7 @@ def ipv6_address() -> Detector:
     return Detector(
         id="ip_address",
         scanner="ipv6",
-        accept=valid & ~glued(),
+        accept=valid,
         confidence=choose(global_unicast, MEDIUM, LOW),
         with_context=choose(global_unicast, HIGH, LOW),
         context=_IP_CONTEXT,

@@ -10,7 +10,7 @@ from casb_pipeline.dlp.detectors.base import (
     VALUE,
     Detector,
     choose,
-    glued,
+    digits_only_shape,
     is_formatted,
     level,
     shape,
@@ -126,7 +126,8 @@ def credit_card_number() -> Detector:
     return Detector(
         id="credit_card_number",
         scanner="numeric",
-        accept=shape(r"[0-9 \-]{12,23}") & brand.is_not_null() & luhn(DIGITS) & ~glued(),
+        prefilter=digits_only_shape((12, 19)),
+        accept=shape(r"[0-9 \-]{12,23}") & brand.is_not_null() & luhn(DIGITS),
         confidence=choose(is_formatted(), HIGH, MEDIUM),
         context=_CARD_CONTEXT,
         placeholder=DIGITS.is_in(TEST_CARD_NUMBERS) | dummy_digits(DIGITS.str.head(-1)),
@@ -146,6 +147,7 @@ def iban() -> Detector:
         id="iban",
         scanner="numeric",
         # Check digits run from 02 to 98 (00, 01 and 99 are never issued).
+        prefilter=VALUE.str.contains("^[A-Z]{2}[0-9]{2}"),
         accept=(compact.str.len_chars() == expected)
         & compact.str.slice(2, 2).str.to_integer(strict=False).is_between(2, 98)
         & mod97(compact),
@@ -167,7 +169,8 @@ def us_aba_routing() -> Detector:
     return Detector(
         id="us_aba_routing",
         scanner="numeric",
-        accept=shape("[0-9]{9}") & valid_prefix & aba_routing(DIGITS) & ~glued(),
+        prefilter=digits_only_shape(9) & (VALUE.str.len_chars() == 9),
+        accept=shape("[0-9]{9}") & valid_prefix & aba_routing(DIGITS),
         confidence=level(LOW),
         with_context=level(HIGH),
         context=r"routing|\baba\b|\brtn\b|transit|\bach\b|wire|bank",

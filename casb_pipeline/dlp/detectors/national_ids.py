@@ -10,7 +10,7 @@ from casb_pipeline.dlp.detectors.base import (
     VALUE,
     Detector,
     choose,
-    glued,
+    digits_only_shape,
     is_formatted,
     level,
     shape,
@@ -38,7 +38,8 @@ def us_ssn() -> Detector:
     return Detector(
         id="us_ssn",
         scanner="numeric",
-        accept=shape(_NINE_DIGITS) & valid & ~glued(),
+        prefilter=digits_only_shape(9),
+        accept=shape(_NINE_DIGITS) & valid,
         confidence=choose(is_formatted(), MEDIUM, LOW),
         with_context=level(HIGH),
         context=r"\bssn|social security|soc\.? ?sec|\bss ?#",
@@ -60,7 +61,8 @@ def us_itin() -> Detector:
     return Detector(
         id="us_itin",
         scanner="numeric",
-        accept=shape(_NINE_DIGITS) & (area >= 900) & valid_group & ~glued(),
+        prefilter=digits_only_shape(9) & DIGITS.str.starts_with("9"),
+        accept=shape(_NINE_DIGITS) & (area >= 900) & valid_group,
         # 9xx-xx-xxxx is also what made-up SSNs look like: a word is needed.
         confidence=level(LOW),
         with_context=level(HIGH),
@@ -83,6 +85,7 @@ def uk_nino() -> Detector:
     return Detector(
         id="uk_nino",
         scanner="numeric",
+        prefilter=VALUE.str.contains("^[A-Z]{2}") & (DIGITS.str.len_chars() == 6),
         accept=shape(r"[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]") & valid_prefix,
         confidence=level(MEDIUM),
         context=r"national insurance|\bnino\b|\bni\b|ni number|ni no",
@@ -98,11 +101,11 @@ def ca_sin() -> Detector:
     return Detector(
         id="ca_sin",
         scanner="numeric",
+        prefilter=digits_only_shape(9),
         accept=shape(r"[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{3}")
         & luhn(DIGITS)
         & (first != 0)
-        & (first != 8)
-        & ~glued(),
+        & (first != 8),
         confidence=level(LOW),
         with_context=level(HIGH),
         context=r"\bsin\b|social insurance|assurance sociale|\bnas\b",
@@ -117,9 +120,8 @@ def in_aadhaar() -> Detector:
     return Detector(
         id="in_aadhaar",
         scanner="numeric",
-        accept=shape(r"[2-9][0-9]{3}[ \-]?[0-9]{4}[ \-]?[0-9]{4}")
-        & verhoeff(DIGITS, 12)
-        & ~glued(),
+        prefilter=digits_only_shape(12),
+        accept=shape(r"[2-9][0-9]{3}[ \-]?[0-9]{4}[ \-]?[0-9]{4}") & verhoeff(DIGITS, 12),
         confidence=choose(is_formatted(), MEDIUM, LOW),
         with_context=level(HIGH),
         context=r"aadhaa?r|uidai|\buid\b|आधार",
