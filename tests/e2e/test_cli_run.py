@@ -49,7 +49,14 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+def key() -> AnswerKey:
+    return answer_key(SEED, "small", ANCHOR)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory, key: AnswerKey) -> Run:
+    """One run over the simulator's days (dated, so the run does not grow as the
+    clock moves past the fixed anchor)."""
     data_dir = tmp_path_factory.mktemp("e2e") / "data"
     env = {
         k: v
@@ -67,15 +74,15 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     )
     command = Path(sys.executable).with_name("casb-pipeline")
     done = subprocess.run(
-        [str(command), "run"], env=env, capture_output=True, text=True, timeout=240, check=False
+        [str(command), "run", "--start", str(key.first_day), "--end", str(key.last_day)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return Run(data_dir, done.stdout, done.stderr)
-
-
-@pytest.fixture(scope="module")
-def key() -> AnswerKey:
-    return answer_key(SEED, "small", ANCHOR)
 
 
 def scanned_texts(run: Run) -> dict[Location, str]:
