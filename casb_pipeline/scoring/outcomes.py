@@ -110,7 +110,9 @@ def _texts_of(lake: Lake, latest: pl.DataFrame) -> dict[str, tuple[tuple[str | N
     )
     wanted = latest.select("sha256", "extracted_at")
     rows = (
-        scan.join(wanted.lazy(), on=["sha256", "extracted_at"], how="semi", maintain_order="left")
+        # The filter comes first so that only matching rows' texts are read.
+        scan.filter(pl.col("sha256").is_in(wanted["sha256"].implode()))
+        .join(wanted.lazy(), on=["sha256", "extracted_at"], how="semi", maintain_order="left")
         .with_columns(
             pl.concat_str("_file", "source_type", "source_id", separator="\x00").alias("_copy")
         )
