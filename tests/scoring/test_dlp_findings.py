@@ -235,7 +235,7 @@ def assert_nowhere(
             assert value.encode() not in data, path
             assert value not in cells, path
     events = "\n".join(repr(record) for record in instance.all_logs(result.run_id))
-    assert "dlp_findings" in events
+    assert "findings_by_detector" in events and "masked" in events  # metadata is in there
     for value in values:
         assert value not in events
 
