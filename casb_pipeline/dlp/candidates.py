@@ -14,21 +14,24 @@ def find_candidates(
     texts: pl.DataFrame, scanners: list[Scanner], window: int
 ) -> dict[str, pl.DataFrame]:
     """Candidates of each pass, keyed by scanner name, with the derived
-    columns detectors read: ``digits`` and lower-cased ``context``."""
+    columns detectors read: ``digits`` and lower-cased ``context``.
+
+    A pass's row filter runs eagerly on its own first: inside one lazy query
+    Polars would merge it with the pass's pattern into one predicate and run
+    the costly pattern on every row.
+    """
     scrub = bool(texts.get_column("text").str.contains(MARK, literal=True).any())
-    plans = [
-        locate(
-            texts.lazy(),
-            scanner.pattern,
-            window=window,
-            row_filter=scanner.row_filter,
-            scrub=scrub,
-        ).with_columns(
-            digits=digits_of(VALUE),
-            context=pl.concat_str([BEFORE, AFTER], separator=" ").str.to_lowercase(),
+    plans = []
+    for scanner in scanners:
+        rows = texts
+        if scanner.row_filter is not None:
+            rows = texts.filter(pl.col("text").str.contains(scanner.row_filter))
+        plans.append(
+            locate(rows.lazy(), scanner.pattern, window=window, scrub=scrub).with_columns(
+                digits=digits_of(VALUE),
+                context=pl.concat_str([BEFORE, AFTER], separator=" ").str.to_lowercase(),
+            )
         )
-        for scanner in scanners
-    ]
     frames = pl.collect_all(plans) if plans else []
     return {
         scanner.name: frame if scanner.drop is None else frame.filter(~scanner.drop)

@@ -52,16 +52,19 @@ def classify(
     floors = floors or {}
     plans = []
     for priority, detector in enumerate(detectors):
+        floor = max(1, floors.get(detector.id, 1))
         frame = candidates.get(detector.scanner)
         if frame is not None and detector.prefilter is not None:
             frame = frame.filter(detector.prefilter)
+        if frame is not None and detector.at_most is not None and floor > 1:
+            frame = frame.filter(detector.at_most >= floor)
         if frame is None or frame.is_empty():
             continue
         accepted = frame.lazy().filter(detector.accept.fill_null(False))
         plans.append(
             _with_context(accepted, detector, window)
             .with_columns(confidence=detector.level(pl.col("context_hit")).fill_null(0))
-            .filter(pl.col("confidence") >= max(1, floors.get(detector.id, 1)))
+            .filter(pl.col("confidence") >= floor)
             .select(
                 "row",
                 "start",

@@ -40,7 +40,6 @@ def locate(
     pattern: str,
     *,
     window: int,
-    row_filter: str | None = None,
     scrub: bool = True,
 ) -> pl.LazyFrame:
     """Matches of ``pattern`` in ``texts`` (columns ``row``, ``text``).
@@ -48,13 +47,10 @@ def locate(
     Returns ``CANDIDATE_SCHEMA`` columns, where ``before``/``after`` hold up
     to ``window`` characters around the value (``before`` reaches back over
     the previous match of the same pattern, so a header such as "SSN:" still
-    counts for the second value of a list). ``row_filter``, when given, is a
-    cheaper regex a row must contain first. ``scrub=False`` skips replacing
+    counts for the second value of a list). ``scrub=False`` skips replacing
     sentinel characters, for texts known to have none.
     """
     template = _AROUND_GROUPS if "(?P<v>" in pattern else _AROUND_MATCH
-    if row_filter is not None:
-        texts = texts.filter(pl.col("text").str.contains(row_filter))
     text = (
         pl.col("text").str.replace_all(MARK, REPLACEMENT, literal=True) if scrub else pl.col("text")
     )

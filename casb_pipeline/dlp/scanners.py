@@ -148,6 +148,7 @@ KEY_VALUE_CONNECTIONS = Scanner(
     "kv_connections",
     r"(?i)\b(?:server|data source|host|address)[ \t]*=[^;\r\n]{1,200};"
     r"(?:[^;\r\n]{0,200};){0,8}?[ \t]*(?:password|pwd)[ \t]*=[^;\r\n'\"]{1,200}",
+    row_filter="(?i)password|pwd",
 )
 
 # AWS secret access keys have no prefix: 40 base64 characters, looked for only

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from casb_pipeline.dlp.candidates import find_candidates
 from casb_pipeline.dlp.locate import locate
+from casb_pipeline.dlp.scanners import Scanner
 
 DIGITS = r"(?-u)(?P<v>\b[0-9]{4}\b)"
 
@@ -59,9 +61,9 @@ def test_null_and_empty_texts_yield_nothing() -> None:
     assert _locate([None, "", "no digits"], DIGITS).is_empty()
 
 
-def test_row_filter_skips_rows_without_it() -> None:
-    frame = pl.DataFrame(
-        {"row": pl.Series([0, 1], dtype=pl.UInt32), "text": ["aws 1234", "1234"]}
-    ).lazy()
-    found = locate(frame, DIGITS, window=5, row_filter="aws").collect()
-    assert found["row"].to_list() == [0]
+def test_a_pass_row_filter_skips_rows_without_it() -> None:
+    frame = pl.DataFrame({"row": pl.Series([0, 1], dtype=pl.UInt32), "text": ["aws 1234", "1234"]})
+    passes = [Scanner("digits", DIGITS, row_filter="aws"), Scanner("all", DIGITS)]
+    found = find_candidates(frame, passes, window=5)
+    assert found["digits"]["row"].to_list() == [0]
+    assert found["all"]["row"].to_list() == [0, 1]

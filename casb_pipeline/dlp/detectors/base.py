@@ -37,7 +37,10 @@ class Detector:
     is a regex over the lower-cased surroundings). ``placeholder`` marks
     documented example and template values, reported at low confidence at most.
     ``prefilter``, when given, is a cheap condition (lengths, leading letters)
-    applied on its own first, so the costlier checks see fewer candidates.
+    applied on its own first, so the costlier checks see fewer candidates;
+    ``at_most``, when given, is a cheap upper bound of the level, used to drop
+    candidates that can never reach the confidence a policy asks for (private
+    IP addresses in logs are many and always low).
     Several detectors may share an id when one kind has two passes (IPv4 and
     IPv6 addresses, URL and key=value connection strings).
     """
@@ -53,6 +56,7 @@ class Detector:
     context: str = ""
     with_context: pl.Expr | None = None
     prefilter: pl.Expr | None = None
+    at_most: pl.Expr | None = None
 
     def level(self, context_hit: pl.Expr) -> pl.Expr:
         """Confidence level of each accepted candidate; placeholders, and

@@ -91,7 +91,9 @@ def phone_number() -> Detector:
     return Detector(
         id="phone_number",
         scanner="numeric",
-        prefilter=digit_count().is_between(8, 15) & ~VALUE.str.contains("[A-Za-z]"),
+        prefilter=digit_count().is_between(8, 15)
+        & (VALUE.str.count_matches(".", literal=True) < 3)
+        & ~VALUE.str.contains("[A-Za-z]"),
         accept=shape(r"[+(]?[0-9][0-9 .\-()]{6,22}[0-9]")
         & ~shape(r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}")
         & valid,
@@ -129,6 +131,7 @@ def ipv4_address() -> Detector:
         accept=shape(rf"(?:{_OCTET}\.){{3}}{_OCTET}") & ~BEFORE.str.contains(_VERSION_BEFORE),
         confidence=choose(private | small, LOW, MEDIUM),
         with_context=choose(private, LOW, HIGH),
+        at_most=choose(private, LOW, HIGH),
         context=_IP_CONTEXT,
         placeholder=VALUE.str.contains(DOCUMENTATION_V4),
         masked=pl.concat_str(VALUE.str.extract(r"^([0-9]+\.[0-9]+)\.", 1), pl.lit(".x.x")),
@@ -153,6 +156,7 @@ def ipv6_address() -> Detector:
         accept=valid,
         confidence=choose(global_unicast, MEDIUM, LOW),
         with_context=choose(global_unicast, HIGH, LOW),
+        at_most=choose(global_unicast, HIGH, LOW),
         context=_IP_CONTEXT,
         placeholder=documentation,
         normalised=VALUE.str.to_lowercase(),
