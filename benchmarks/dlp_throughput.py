@@ -45,7 +45,8 @@ KEY = b"benchmark-key"
 
 def patterns() -> list[str]:
     """Every pattern the scan's passes combine, each on its own."""
-    bounded = [f"(?-u:\\b)(?:{shape})(?-u:\\b)" for shape in passes._NUMERIC_SHAPES]
+    numeric = (passes._PUBLIC_V4, *passes._NUMERIC_SHAPES)  # the default policy's IPv4 shape
+    bounded = [f"(?-u:\\b)(?:{shape})(?-u:\\b)" for shape in numeric]
     unbounded = [f"(?:{shape})(?-u:\\b)" for shape in passes._NUMERIC_UNBOUNDED]
     tokens = [f"(?-u:\\b)(?:{shape})" for shape in passes._TOKEN_SHAPES]
     whole = [passes._PEM_BEGIN]

@@ -21,9 +21,16 @@ from casb_pipeline.dlp.detectors import Detector, builtin_detectors
 from casb_pipeline.dlp.edm import verify_key
 from casb_pipeline.dlp.errors import DlpInputError
 from casb_pipeline.dlp.fingerprint import fingerprints
-from casb_pipeline.dlp.levels import CRITICAL, HIGH, MEDIUM, confidence_names, severity_names
+from casb_pipeline.dlp.levels import (
+    CRITICAL,
+    HIGH,
+    LOW,
+    MEDIUM,
+    confidence_names,
+    severity_names,
+)
 from casb_pipeline.dlp.policy import PII_RECORD, PII_RECORD_PARTS, Policy
-from casb_pipeline.dlp.scanners import BUILTIN_SCANNERS, Scanner
+from casb_pipeline.dlp.scanners import Scanner, builtin_scanners
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +72,10 @@ def scan(
         if rule.edm is not None:
             verify_key(rule.edm, key)
     data = _prepare(frame, text_column, id_column, tuple(keep_columns))
-    detectors, scanners = _plan(policy)
+    floors = _floors(policy)
+    detectors, scanners = _plan(policy, floors)
     candidates = find_candidates(data.select("row", "text"), scanners, policy.context_window)
-    matches = classify(candidates, detectors, policy.context_window, _floors(policy))
+    matches = classify(candidates, detectors, policy.context_window, floors)
     findings = _score(matches, policy, key, today or date.today())
     return _finish(findings, data, tuple(keep_columns))
 
@@ -98,10 +106,11 @@ def _prepare(
     ).collect()
 
 
-def _plan(policy: Policy) -> tuple[list[Detector], list[Scanner]]:
+def _plan(policy: Policy, floors: dict[str, int]) -> tuple[list[Detector], list[Scanner]]:
     """Detectors worth running and the passes they need: those of enabled
     profiles, plus the parts of PII records and the detectors EDM rules of
-    enabled profiles look up."""
+    enabled profiles look up. Private IPv4 addresses are extracted only when
+    their (low) confidence can be reported."""
     profile_of = policy.profile_of()
     enabled = {profile.name for profile in policy.profiles if profile.enabled}
     wanted = {detector for detector, profile in profile_of.items() if profile in enabled}
@@ -111,7 +120,8 @@ def _plan(policy: Policy) -> tuple[list[Detector], list[Scanner]]:
         if rule.profile in enabled:
             wanted.update(rule.edm_detectors)
     detectors = [detector for detector in builtin_detectors() if detector.id in wanted]
-    scanners = [s for s in BUILTIN_SCANNERS if any(d.scanner == s.name for d in detectors)]
+    passes = builtin_scanners(private_ipv4=floors["ip_address"] <= LOW)
+    scanners = [s for s in passes if any(d.scanner == s.name for d in detectors)]
     for rule in scanned_rules(policy):
         if rule.profile in enabled:
             detectors.append(rule_detector(rule, policy))

@@ -38,14 +38,26 @@ _HEX = "[0-9A-Fa-f]{1,4}"
 # tried in this order at each position, longest shapes first, and the ASCII
 # word boundary at the end lets a run of space-separated numbers split at
 # group boundaries instead of swallowing its neighbours.
+_ANY_V4 = r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}"
+# IPv4 outside private, loopback, link-local, multicast and reserved space:
+# first octets other than 0, 10, 127 and 224-255; 169, 172 and 192 only
+# outside 169.254, 172.16-31 and 192.168. Used when private addresses (low
+# confidence) cannot be reported, so the many in logs are not even extracted.
+_PUBLIC_V4 = (
+    r"(?:(?:[1-9]|1[1-9]|[2-9][0-9]|1[01][0-9]|12[0-6]|12[89]|1[3-5][0-9]|16[0-8]|17[013-9]"
+    r"|18[0-9]|19[013-9]|2[01][0-9]|22[0-3])\.[0-9]{1,3}"
+    r"|169\.(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-35])"
+    r"|172\.(?:[0-9]|1[0-5]|3[2-9]|[4-9][0-9]|1[0-9]{2}|2[0-9]{2})"
+    r"|192\.(?:[0-9]|[1-9][0-9]|1[0-5][0-9]|16[0-79]|1[7-9][0-9]|2[0-9]{2}))\.[0-9]{1,3}\.[0-9]{1,3}"
+)
 _NUMERIC_SHAPES = (
-    r"(?:[0-9]{1,3}\.){3}[0-9]{1,3}",  # IPv4
     r"[0-9]{4}[ \-][0-9]{4}[ \-][0-9]{4}[ \-][0-9]{4}(?:[ \-]?[0-9]{1,3})?",  # cards 4-4-4-4(-3)
     r"[0-9]{4}[ \-][0-9]{6}[ \-][0-9]{4,5}",  # cards 4-6-5 and 4-6-4
     r"[0-9]{4}[ \-][0-9]{4}[ \-][0-9]{4}",  # Aadhaar, 12-digit numbers
     r"[0-9]{3}[ \-][0-9]{2}[ \-][0-9]{4}",  # SSN, ITIN
     r"1[ .\-][0-9]{3}[ .\-][0-9]{3}[ .\-][0-9]{4}",  # NANP with trunk 1
-    r"[0-9]{3}[ .\-][0-9]{3}[ .\-][0-9]{3,4}",  # SIN, NANP
+    r"[0-9]{3}[ \-][0-9]{3}[ \-][0-9]{3,4}",  # SIN, NANP
+    r"[0-9]{3}\.[0-9]{3}\.[0-9]{4}",  # NANP with dots
     r"0[0-9]{1,4}(?:[ .\-]?[0-9]{2,4}){2,4}",  # national numbers with trunk 0
     r"[0-9]{8,19}",  # bare digit runs
     r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?",  # IBAN
@@ -55,11 +67,14 @@ _NUMERIC_UNBOUNDED = (
     r"\+[1-9][0-9]{0,2}(?:[ .\-]?\(?[0-9]{1,5}\)?){1,6}",  # E.164 and international
     r"\([0-9]{2,5}\) ?[0-9]{3,4}[ .\-]?[0-9]{3,4}",  # (415) 555-2671
 )
-NUMERIC = Scanner(
-    "numeric",
-    "(?:" + _B + "(?:" + "|".join(_NUMERIC_SHAPES) + ")|" + "|".join(_NUMERIC_UNBOUNDED) + ")" + _B,
-    drop=glued(),
-)
+
+
+def numeric(private_ipv4: bool = True) -> Scanner:
+    """The digit-shaped pass; IPv4 addresses first, every one or public ones."""
+    shapes = (_ANY_V4 if private_ipv4 else _PUBLIC_V4, *_NUMERIC_SHAPES)
+    alternatives = "(?:" + _B + "(?:" + "|".join(shapes) + ")|" + "|".join(_NUMERIC_UNBOUNDED) + ")"
+    return Scanner("numeric", alternatives + _B, drop=glued())
+
 
 # IPv6 addresses: full form, with "::", or starting with "::". Hex and colons
 # are everywhere in code and logs, so rows must first show "::" or three
@@ -159,4 +174,15 @@ AWS_SECRET = Scanner(
     row_filter=r"(?i)aws|amazon|AKIA|ASIA",
 )
 
-BUILTIN_SCANNERS = (NUMERIC, IPV6, TOKENS, EMAIL, ASSIGNMENTS, KEY_VALUE_CONNECTIONS, AWS_SECRET)
+
+def builtin_scanners(private_ipv4: bool = True) -> tuple[Scanner, ...]:
+    """Every built-in pass; see :func:`numeric` for ``private_ipv4``."""
+    return (
+        numeric(private_ipv4),
+        IPV6,
+        TOKENS,
+        EMAIL,
+        ASSIGNMENTS,
+        KEY_VALUE_CONNECTIONS,
+        AWS_SECRET,
+    )

@@ -28,6 +28,19 @@ def test_low_confidence_matches_appear_only_when_the_profile_asks() -> None:
     assert findings.select("detector", "confidence").rows() == [("us_aba_routing", "low")]
 
 
+def test_private_addresses_are_low_and_only_extracted_when_low_is_asked_for() -> None:
+    text = "peer 10.1.2.3, gateway 192.168.0.1, public 52.14.200.7, host 172.20.0.5"
+    assert scan_texts([text])["matched"].to_list() == ["52.14.200.7"]
+    lowered = _with_profile(Policy(), "contact_pii", min_confidence=LOW)
+    found = scan_texts([text], lowered).select("matched", "confidence").rows()
+    assert found == [
+        ("10.1.2.3", "low"),
+        ("192.168.0.1", "low"),
+        ("52.14.200.7", "high"),
+        ("172.20.0.5", "low"),
+    ]
+
+
 def test_match_count_threshold_applies_per_text_and_profile() -> None:
     policy = _with_profile(Policy(), "contact_pii", min_count=2)
     texts = ["one: maria.garcia@fabrikam-corp.com", "two: a.b@northwind.io and c.d@northwind.io"]
