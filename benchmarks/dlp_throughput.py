@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
+import os
 import random
 import re
 import resource
@@ -194,6 +195,8 @@ def main() -> None:
     texts = benchmark_corpus(args.megabytes * 1_000_000)
     megabytes = texts["text"].str.len_bytes().sum() / 1e6
     print(f"corpus: {texts.height} texts, {megabytes:.1f} MB of UTF-8 text")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (other work slows every figure)")
 
     scan(texts.head(100), key=KEY)  # compile and warm up once
     started = time.perf_counter()
