@@ -48,16 +48,20 @@ class Run:
         return DataPaths(self.data_dir)
 
 
-@pytest.fixture(scope="module")
-def key() -> AnswerKey:
-    return answer_key(SEED, "small", ANCHOR)
+@pytest.mark.slow
+def test_run_finds_the_answer_key_and_leaks_nothing(tmp_path: Path) -> None:
+    """One command, checked three ways (one test, so parallel workers do not each run
+    the command)."""
+    key = answer_key(SEED, "small", ANCHOR)
+    run = run_command(tmp_path / "data", key)
+    check_findings(run, key)
+    check_no_planted_value_in_any_output(run, key)
+    check_the_run_reports_its_findings(run)
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory, key: AnswerKey) -> Run:
-    """One run over the simulator's days (dated, so the run does not grow as the
-    clock moves past the fixed anchor)."""
-    data_dir = tmp_path_factory.mktemp("e2e") / "data"
+def run_command(data_dir: Path, key: AnswerKey) -> Run:
+    """`casb-pipeline run` over the simulator's days (dated, so the run does not grow as
+    the clock moves past the fixed anchor)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -117,9 +121,7 @@ def where(value: PlantedValue) -> tuple[str, str, str | None, str, str]:
     return (value.source_type, value.source_id, value.part, value.detector, value.value)
 
 
-def test_every_planted_value_is_found_in_its_place_and_no_decoy_is(
-    run: Run, key: AnswerKey
-) -> None:
+def check_findings(run: Run, key: AnswerKey) -> None:
     findings = located_findings(run)
     reported = set(
         findings.select("source_type", "source_id", "part", "detector", "value").iter_rows()
@@ -140,7 +142,7 @@ def test_every_planted_value_is_found_in_its_place_and_no_decoy_is(
     assert not unexplained, sorted((s, i, p, d) for s, i, p, d, _ in unexplained)
 
 
-def test_no_planted_value_in_any_output(run: Run, key: AnswerKey) -> None:
+def check_no_planted_value_in_any_output(run: Run, key: AnswerKey) -> None:
     values = sorted({v.value for v in (*key.planted, *key.decoys)}, key=len, reverse=True)
     lake = Lake(run.paths.lake)
     for path in [*lake.files("findings"), *lake.files("scans")]:
@@ -170,7 +172,7 @@ def assert_absent(values: list[str], text: str, where: object) -> None:
     assert not leaked, f"{len(leaked)} planted value(s) in {where}"
 
 
-def test_the_run_reports_its_findings(run: Run, key: AnswerKey) -> None:
+def check_the_run_reports_its_findings(run: Run) -> None:
     assert "using the embedded simulator" in run.stderr
     assert "Findings:" in run.stdout + run.stderr
     scans = pl.read_parquet(Lake(run.paths.lake).files("scans"))
