@@ -30,7 +30,9 @@ ui: $(STAMP)
 	$(BIN)/casb-pipeline ui
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	@for script in benchmarks/*.py; do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) data
