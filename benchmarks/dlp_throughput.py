@@ -39,7 +39,12 @@ import polars as pl
 from casb_pipeline.dlp import scan
 from casb_pipeline.dlp import scanners as passes
 from casb_pipeline.dlp.evaluation import score
-from casb_pipeline.dlp.synthetic import benchmark_corpus, labelled_corpus
+from casb_pipeline.dlp.synthetic import (
+    benchmark_corpus,
+    labelled_corpus,
+    luhn_valid,
+    mod97_valid,
+)
 
 KEY = b"benchmark-key"
 
@@ -67,23 +72,6 @@ def python_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(converted, re.ASCII)
 
 
-def _luhn(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char) * (2 if index % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
-
-
-def _mod97(value: str) -> bool:
-    compact = value.replace(" ", "")
-    moved = compact[4:] + compact[:4]
-    try:
-        return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
-    except ValueError:
-        return False
-
-
 def python_floor(texts: list[str], compiled: list[re.Pattern[str]]) -> int:
     """Plain Python: every pattern over every text, each match validated,
     its context read and its value fingerprinted."""
@@ -94,9 +82,9 @@ def python_floor(texts: list[str], compiled: list[re.Pattern[str]]) -> int:
             for match in pattern.finditer(text):
                 value = match.group(0)
                 digits = "".join(c for c in value if c.isdigit())
-                valid = _luhn(digits) if len(digits) >= 12 else True
+                valid = luhn_valid(digits) if len(digits) >= 12 else True
                 if value[:2].isalpha() and value[2:4].isdigit():
-                    valid = _mod97(value)
+                    valid = mod97_valid(value)
                 window = text[max(0, match.start() - 64) : match.end() + 64]
                 if valid or context.search(window):
                     hmac.new(KEY, value.encode(), hashlib.sha256).hexdigest()

@@ -469,3 +469,17 @@ def benchmark_corpus(
     repeats = -(-target_bytes // int(texts.str.len_bytes().sum()))
     column = pl.concat([texts] * repeats)
     return pl.DataFrame({"id": [f"m{i}" for i in range(column.len())], "text": column})
+
+
+def luhn_valid(number: str) -> bool:
+    """Plain-Python Luhn check (reference for tests and the benchmark floor)."""
+    return luhn_digit(number[:-1]) == number[-1] if number.isdigit() and number else False
+
+
+def mod97_valid(iban: str) -> bool:
+    """Plain-Python ISO 13616 check (reference for tests and the benchmark floor)."""
+    compact = iban.replace(" ", "")
+    if not compact.isalnum():
+        return False
+    moved = compact[4:] + compact[:4]
+    return int("".join(str(int(char, 36)) for char in moved)) % 97 == 1

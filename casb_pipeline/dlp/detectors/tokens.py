@@ -90,28 +90,26 @@ def slack_webhook_url() -> Detector:
     )
 
 
-def stripe_secret_key() -> Detector:
+def _fixed_prefix(detector_id: str, prefix: str, body: str, severity: int) -> Detector:
+    """A key made of a fixed ``prefix`` and a random ``body`` (both regexes):
+    high confidence unless the random part is a dummy."""
     return Detector(
-        id="stripe_secret_key",
+        id=detector_id,
         scanner="tokens",
-        accept=shape(r"[sr]k_live_[A-Za-z0-9]{20,247}") & token_ends(),
+        accept=shape(prefix + body) & token_ends(),
         confidence=level(HIGH),
-        placeholder=_dummy(VALUE.str.slice(8)),
-        masked=_masked(r"[sr]k_live_"),
-        severity=CRITICAL,
+        placeholder=_dummy(VALUE.str.replace(f"^{prefix}", "")),
+        masked=_masked(prefix),
+        severity=severity,
     )
+
+
+def stripe_secret_key() -> Detector:
+    return _fixed_prefix("stripe_secret_key", "[sr]k_live_", "[A-Za-z0-9]{20,247}", CRITICAL)
 
 
 def google_api_key() -> Detector:
-    return Detector(
-        id="google_api_key",
-        scanner="tokens",
-        accept=shape(r"AIza[A-Za-z0-9_\-]{35}") & token_ends(),
-        confidence=level(HIGH),
-        placeholder=_dummy(VALUE.str.slice(4)),
-        masked=_masked("AIza"),
-        severity=MEDIUM,
-    )
+    return _fixed_prefix("google_api_key", "AIza", r"[A-Za-z0-9_\-]{35}", MEDIUM)
 
 
 def anthropic_api_key() -> Detector:
