@@ -26,14 +26,14 @@ def find_candidates(
         rows = texts
         if scanner.row_filter is not None:
             rows = texts.filter(pl.col("text").str.contains(scanner.row_filter))
+        found = locate(rows.lazy(), scanner.pattern, window=window, scrub=scrub)
+        if scanner.drop is not None:
+            found = found.filter(~scanner.drop)
         plans.append(
-            locate(rows.lazy(), scanner.pattern, window=window, scrub=scrub).with_columns(
+            found.with_columns(
                 digits=digits_of(VALUE),
                 context=pl.concat_str([BEFORE, AFTER], separator=" ").str.to_lowercase(),
             )
         )
     frames = pl.collect_all(plans) if plans else []
-    return {
-        scanner.name: frame if scanner.drop is None else frame.filter(~scanner.drop)
-        for scanner, frame in zip(scanners, frames, strict=True)
-    }
+    return {scanner.name: frame for scanner, frame in zip(scanners, frames, strict=True)}
