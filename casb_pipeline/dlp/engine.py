@@ -7,7 +7,6 @@ resolution -> PII records -> count thresholds, severity -> allowlist.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import date
 
@@ -31,8 +30,6 @@ from casb_pipeline.dlp.levels import (
 )
 from casb_pipeline.dlp.policy import PII_RECORD, PII_RECORD_PARTS, Policy
 from casb_pipeline.dlp.scanners import Scanner, builtin_scanners
-
-log = logging.getLogger(__name__)
 
 FINDING_SCHEMA = {
     "source_id": pl.String,
@@ -150,26 +147,27 @@ def _profile_setting(policy: Policy, setting: str, profile: pl.Expr) -> pl.Expr:
 
 
 def _score(matches: pl.DataFrame, policy: Policy, key: bytes, today: date) -> pl.DataFrame:
+    """Matches (each at or above its detector's floor) to findings."""
     profile_of = policy.profile_of()
     matches = matches.with_columns(
         profile=pl.col("detector").replace_strict(
             list(profile_of), list(profile_of.values()), default=None, return_dtype=pl.String
         )
     )
-    min_confidence = _profile_setting(policy, "min_confidence", pl.col("profile"))
-    looked_up = {d for rule in policy.rules if rule.edm is not None for d in rule.edm_detectors}
-    relevant = matches.filter(
-        (pl.col("confidence") >= min_confidence) | pl.col("detector").is_in(looked_up)
-    )
-    relevant = relevant.with_columns(fingerprint=fingerprints(relevant["normalised"], key))
-    relevant = _exact_data_match(relevant, policy)
-    kept = _resolve_overlaps(relevant.filter(pl.col("confidence") >= min_confidence))
+    matches = matches.with_columns(fingerprint=fingerprints(matches["normalised"], key))
+    resolved = _resolve_overlaps(_exact_data_match(matches, policy))
 
-    record_profile = policy.profile(PII_RECORD)
+    min_confidence = _profile_setting(policy, "min_confidence", pl.col("profile"))
     enabled = {profile.name for profile in policy.profiles if profile.enabled}
-    findings = kept.filter(pl.col("profile").is_in(enabled))
+    findings = resolved.filter(
+        (pl.col("confidence") >= min_confidence) & pl.col("profile").is_in(enabled)
+    )
+    record_profile = policy.profile(PII_RECORD)
     if record_profile.enabled:
-        parts = kept.filter(pl.col("confidence") >= record_profile.min_confidence)
+        parts = resolved.filter(
+            pl.col("detector").is_in(PII_RECORD_PARTS)
+            & (pl.col("confidence") >= record_profile.min_confidence)
+        )
         records = pii_records(parts, policy.record_window, policy.record_min_types)
         records = records.with_columns(
             fingerprint=fingerprints(records["normalised"], key),

@@ -75,6 +75,19 @@ def test_three_kinds_of_pii_close_together_make_a_record() -> None:
     assert record["masked"] == "pii record: email_address, phone_number, us_ssn (3 values)"
 
 
+def test_record_can_count_parts_too_weak_to_report_alone() -> None:
+    text = "maria.garcia@fabrikam-corp.com, tel +1 415 867 5309, id 536221234"
+    assert scan_texts([text]).filter(pl.col("detector") == "pii_record").is_empty()
+    policy = _with_profile(Policy(), "pii_record", min_confidence=LOW)
+    findings = scan_texts([text], policy)
+    assert "us_ssn" not in findings["detector"].to_list()  # low alone, not reported
+    record = findings.filter(pl.col("detector") == "pii_record")
+    assert record["masked"].to_list() == [
+        "pii record: email_address, phone_number, us_ssn (3 values)"
+    ]
+    assert record["confidence"].to_list() == ["low"]
+
+
 def test_no_record_from_two_kinds_or_from_values_far_apart() -> None:
     two_kinds = "maria.garcia@fabrikam-corp.com and tel +1 415 867 5309"
     far = RECORD.replace(", SSN", ". " + "Lorem ipsum dolor sit amet. " * 10 + "SSN")
