@@ -25,15 +25,6 @@ REPLACEMENT = "\ufffd"
 _AROUND_GROUPS = "${pre}${p2}" + MARK + "${v}${w}" + MARK + "${post}${s2}"
 _AROUND_MATCH = MARK + "${0}" + MARK
 
-CANDIDATE_SCHEMA = {
-    "row": pl.UInt32,
-    "start": pl.Int64,
-    "end": pl.Int64,
-    "value": pl.String,
-    "before": pl.String,
-    "after": pl.String,
-}
-
 
 def locate(
     texts: pl.LazyFrame,
@@ -44,8 +35,9 @@ def locate(
 ) -> pl.LazyFrame:
     """Matches of ``pattern`` in ``texts`` (columns ``row``, ``text``).
 
-    Returns ``CANDIDATE_SCHEMA`` columns, where ``before``/``after`` hold up
-    to ``window`` characters around the value (``before`` reaches back over
+    Returns columns ``row``, ``start``, ``end`` (character offsets, end
+    exclusive), ``value``, ``before`` and ``after``: up to ``window``
+    characters around the value (``before`` reaches back over
     the previous match of the same pattern, so a header such as "SSN:" still
     counts for the second value of a list). ``scrub=False`` skips replacing
     sentinel characters, for texts known to have none.

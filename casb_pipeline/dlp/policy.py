@@ -76,9 +76,6 @@ class EdmSet:
     digests: pl.Series = field(repr=False)
     key_check: str = field(repr=False)
 
-    def __len__(self) -> int:
-        return len(self.digests)
-
 
 @dataclass(frozen=True)
 class CustomRule:
