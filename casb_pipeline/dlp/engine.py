@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 
 from casb_pipeline.dlp.candidates import find_candidates
-from casb_pipeline.dlp.classify import MATCH_SCHEMA, classify
+from casb_pipeline.dlp.classify import classify
 from casb_pipeline.dlp.composite import pii_records
 from casb_pipeline.dlp.custom import rule_detector, rule_scanner, scanned_rules
 from casb_pipeline.dlp.detectors import Detector, builtin_detectors
@@ -280,4 +280,4 @@ def _finish(findings: pl.DataFrame, data: pl.DataFrame, keep: tuple[str, ...]) -
     )
 
 
-__all__ = ["FINDING_SCHEMA", "MATCH_SCHEMA", "scan"]
+__all__ = ["FINDING_SCHEMA", "scan"]
