@@ -25,13 +25,13 @@ def _with_context(frame: pl.LazyFrame, detector: Detector, window: int) -> pl.La
     """``context_hit`` per match. A context word near one value also counts
     for the values of the same kind that follow it closely (a header above a
     column of numbers): hits spread along chains of matches whose gaps are at
-    most ``window`` characters."""
+    most ``window`` characters. Candidates arrive in text order (row, start),
+    as the passes find them."""
     if not detector.context:
         return frame.with_columns(context_hit=pl.lit(False))
     gap = pl.col("start") - pl.col("end").shift(1).over("row")
     return (
-        frame.sort("row", "start")
-        .with_columns(hit=CONTEXT.str.contains(detector.context))
+        frame.with_columns(hit=CONTEXT.str.contains(detector.context))
         .with_columns(chain=(gap.is_null() | (gap > window)).cast(pl.UInt32).cum_sum())
         .with_columns(context_hit=pl.col("hit").any().over("chain"))
     )
