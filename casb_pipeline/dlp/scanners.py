@@ -5,8 +5,10 @@ each collecting candidates for several detectors at once; detectors then
 classify and validate the (few) candidates with anchored patterns and
 check-digit expressions. The passes are written for the regex crate's fast
 paths: ASCII classes and ASCII word boundaries (``(?-u:\\b)``) for the
-digit-shaped pass, literal prefixes for the token pass, an inner literal
-(``@``) for e-mail addresses, and keyword-led patterns for assignments.
+digit-shaped pass, literal prefixes for the token pass, keyword-led patterns
+for assignments; the passes with slower Unicode patterns (e-mail, IPv6,
+key=value connection strings, AWS secrets) only see rows that pass a cheap
+literal filter first (``@``, ``::``, ``password``, ``aws``).
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from casb_pipeline.dlp.detectors.base import glued
 @dataclass(frozen=True)
 class Scanner:
     """One pass (see :func:`casb_pipeline.dlp.locate.locate` for the value
-    groups a ``pattern`` may name). Candidates
-    for which ``drop`` (an expression over ``value``, ``before`` and
-    ``after``) holds are discarded before any detector sees them."""
+    groups a ``pattern`` may name). Only rows matching ``row_filter``, when
+    given, are searched; candidates for which ``drop`` (an expression over
+    ``value``, ``before`` and ``after``) holds are discarded before any
+    detector sees them."""
 
     name: str
     pattern: str
