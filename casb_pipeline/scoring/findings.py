@@ -38,6 +38,7 @@ FINDING_KEY = ("source_type", "source_id", "detector", "fingerprint")
 KEEP_COLUMNS = ("source_type", "chat_id", "project_id", "part")
 SOURCE = ("source_type", "source_id")
 PREVIEW_COLUMNS = ("source_type", "source_id", "part", "detector", "severity", "masked")
+DAY = "_day"  # the partition of each scanned row, carried through the DLP engine
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class ScoreStats:
         return {
             "sources_scanned": self.sources,
             "findings": self.findings,
+            "chars_scanned": self.chars,
             "mb_scanned": round(mb, 3),
             "mb_per_s": round(mb / self.seconds, 2) if self.seconds else 0.0,
             "batches": self.batches,
@@ -102,9 +104,6 @@ def score_days(run: ScoreRun, days: Sequence[date], preview_rows: int = 10) -> S
     batcher.flush()
     _write_days(run, ready, batcher, stats, preview_rows)
     return stats
-
-
-DAY = "_day"
 
 
 class _Batcher:
