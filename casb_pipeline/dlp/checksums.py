@@ -65,7 +65,7 @@ def mod97(compact_iban: pl.Expr) -> pl.Expr:
 
 # Verhoeff tables: multiplication in the dihedral group D5 and the position
 # permutation (applied i mod 8 times).
-_D5 = (
+VERHOEFF_D5 = (
     (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
     (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
     (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
@@ -77,12 +77,12 @@ _D5 = (
     (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
     (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
 )
-_PERMUTATION = (1, 5, 7, 6, 2, 8, 3, 0, 9, 4)
+VERHOEFF_PERMUTATION = (1, 5, 7, 6, 2, 8, 3, 0, 9, 4)
 
 
 def _permuted(digit: int, times: int) -> int:
     for _ in range(times):
-        digit = _PERMUTATION[digit]
+        digit = VERHOEFF_PERMUTATION[digit]
     return digit
 
 
@@ -93,7 +93,7 @@ def verhoeff(digits: pl.Expr, width: int) -> pl.Expr:
     check = pl.lit(0, dtype=pl.Int64)
     for i in range(width):
         digit = digits.str.slice(width - 1 - i, 1).str.to_integer(strict=False)
-        step = [_D5[c][_permuted(d, i % 8)] for c in range(10) for d in range(10)]
+        step = [VERHOEFF_D5[c][_permuted(d, i % 8)] for c in range(10) for d in range(10)]
         check = (check * 10 + digit).replace_strict(keys, step, default=None)
     return (digits.str.len_chars() == width) & (check == 0)
 

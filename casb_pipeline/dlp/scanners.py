@@ -189,3 +189,15 @@ def builtin_scanners(private_ipv4: bool = True) -> tuple[Scanner, ...]:
         KEY_VALUE_CONNECTIONS,
         AWS_SECRET,
     )
+
+
+def separate_patterns(private_ipv4: bool = False) -> list[str]:
+    """Every alternative the passes combine, as a pattern of its own: what a
+    scanner with one regex pass per pattern would run (the benchmark's
+    ceiling and floor)."""
+    v4 = _ANY_V4 if private_ipv4 else _PUBLIC_V4
+    bounded = [f"{_B}(?:{shape}){_B}" for shape in (v4, *_NUMERIC_SHAPES)]
+    unbounded = [f"(?:{shape}){_B}" for shape in _NUMERIC_UNBOUNDED]
+    tokens = [f"{_B}(?:{shape})" for shape in _TOKEN_SHAPES]
+    passes = (IPV6, EMAIL, ASSIGNMENTS, KEY_VALUE_CONNECTIONS, AWS_SECRET)
+    return [*bounded, *unbounded, *tokens, _PEM_BEGIN, *(p.pattern for p in passes)]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from casb_pipeline.dlp.checksums import _D5, _PERMUTATION
+from casb_pipeline.dlp.checksums import VERHOEFF_D5, VERHOEFF_PERMUTATION
 
 _ALNUM = string.ascii_letters + string.digits
 _B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
@@ -47,9 +47,9 @@ def verhoeff_digit(partial: str) -> str:
     for index, char in enumerate(reversed(partial)):
         digit = int(char)
         for _ in range((index + 1) % 8):
-            digit = _PERMUTATION[digit]
-        check = _D5[check][digit]
-    return str(next(d for d in range(10) if _D5[check][d] == 0))
+            digit = VERHOEFF_PERMUTATION[digit]
+        check = VERHOEFF_D5[check][digit]
+    return str(next(d for d in range(10) if VERHOEFF_D5[check][d] == 0))
 
 
 def iban_check(country: str, bban: str) -> str:
