@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -35,9 +36,9 @@ from casb_pipeline.dlp.policy import (
 log = logging.getLogger(__name__)
 
 PROFILES_ENV = "CASB_DLP_PROFILES"
-_NAME = r"^[a-z][a-z0-9_]{0,62}$"
+_NAME = re.compile("[a-z][a-z0-9_]{0,62}")
 # Named groups the engine uses to mark values (see casb_pipeline.dlp.locate).
-_RESERVED_GROUP = r"\(\?P?<(?:v|w|pre|post|p2|s2)>"
+_RESERVED_GROUP = re.compile(r"\(\?P?<(?:v|w|pre|post|p2|s2)>")
 _PROFILE_KEYS = {"min_confidence", "min_count", "severity", "enabled", "bulk_count", "rules"}
 _RULE_KEYS = {
     "name",
@@ -144,15 +145,15 @@ class _Field:
 
     def name(self) -> str:
         value = self.text()
-        if not pl.select(pl.lit(value).str.contains(_NAME)).item():
+        if not _NAME.fullmatch(value):
             raise self.fail("names are lower case letters, digits and _, starting with a letter")
         return value
 
     def regex(self) -> str:
         pattern = self.text()
-        if pl.select(pl.lit(pattern).str.contains(_RESERVED_GROUP)).item():
+        if _RESERVED_GROUP.search(pattern):
             raise self.fail("group names v, w, pre, post, p2 and s2 are reserved; rename the group")
-        try:
+        try:  # compiled by Polars itself: its regex dialect is the one scans use
             matches_empty = pl.select(pl.lit("").str.contains(pattern)).item()
         except pl.exceptions.PolarsError as error:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else "invalid"
@@ -212,7 +213,7 @@ def _profiles(field: _Field, policy: Policy) -> Policy:
     profiles = {profile.name: profile for profile in policy.profiles}
     rules: list[CustomRule] = []
     for name, settings in field.mapping().items():
-        if not pl.select(pl.lit(name).str.contains(_NAME)).item():
+        if not _NAME.fullmatch(name):
             raise settings.fail("profile names are lower case letters, digits and _")
         fields = settings.mapping(_PROFILE_KEYS)
         builtin = name in BUILTIN_PROFILES
@@ -309,7 +310,7 @@ def _allow_entry(item: _Field, policy: Policy) -> AllowEntry:
     entry = AllowEntry(reason=fields["reason"].text(), origin=f"{item.file}:{item.line}")
     if "fingerprint" in fields:
         fingerprint = fields["fingerprint"].text().strip().lower()
-        if not pl.select(pl.lit(fingerprint).str.contains("^[0-9a-f]{64}$")).item():
+        if not re.fullmatch("[0-9a-f]{64}", fingerprint):
             raise fields["fingerprint"].fail("expected 64 hexadecimal characters")
         entry = replace(entry, fingerprint=fingerprint)
     if "pattern" in fields:
