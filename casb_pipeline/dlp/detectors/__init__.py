@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from casb_pipeline.dlp.detectors.base import Detector
 from casb_pipeline.dlp.detectors.contact import (
     email_address,
@@ -32,8 +34,10 @@ from casb_pipeline.dlp.detectors.tokens import (
 )
 
 
+@cache
 def builtin_detectors() -> tuple[Detector, ...]:
-    """Every built-in detector, most specific first."""
+    """Every built-in detector, most specific first (built once: expressions
+    are immutable)."""
     return (
         private_key(),
         aws_secret_access_key(),
