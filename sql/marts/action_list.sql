@@ -94,15 +94,44 @@ rotate_credential as (
     group by fingerprint
 ),
 
-delete_chat as (
+-- where each removable finding goes: with its chat (messages, artifacts and generated
+-- files have no delete of their own), or with the file or document holding it
+removals as (
     select
-        'delete_chat' as action_type,
-        'chat' as target_type,
-        chat_id as target_id,
+        *,
+        case
+            when source_type in ('chat_message', 'artifact', 'generated_file') then 'chat'
+            when source_type = 'chat_file' or attachment_kind = 'project_file' then 'file'
+            when attachment_kind = 'project_doc' then 'project_document'
+        end as target_type,
+        case
+            when source_type in ('chat_message', 'artifact', 'generated_file') then chat_id
+            else source_id
+        end as target_id,
+        case
+            when source_type in ('chat_message', 'artifact', 'generated_file')
+                then 'chat: its messages, artifacts or generated files hold'
+            when source_type = 'chat_file' then 'uploaded file: it holds'
+            when attachment_kind = 'project_file' then 'project file: it holds'
+            else 'project document: it holds'
+        end as holder
+    from removable
+    where source_type <> 'project'
+),
+
+deletions as (
+    select
+        case target_type
+            when 'chat' then 'delete_chat'
+            when 'file' then 'delete_file'
+            else 'delete_project_document'
+        end as action_type,
+        target_type,
+        target_id,
         max(severity_level) as severity_level,
         format(
-            'Delete the chat: its messages, artifacts or generated files hold {} open '
-            || 'finding(s) ({}); worst: {}.',
+            'Delete the {} {} open finding(s) ({}); worst: {}.',
+            any_value(holder),
             count(*),
             string_agg(distinct detector, ', ' order by detector),
             first(masked_label order by severity_level desc, first_seen_at)
@@ -111,48 +140,9 @@ delete_chat as (
         min(first_seen_at) as first_seen_at,
         any_value(user_id) as user_id,
         any_value(organization_id) as organization_id
-    from removable
-    where source_type in ('chat_message', 'artifact', 'generated_file') and chat_id is not null
-    group by chat_id
-),
-
-removable_files as (
-    select
-        *,
-        case
-            when source_type = 'chat_file' then 'delete_file'
-            when attachment_kind = 'project_file' then 'delete_file'
-            when attachment_kind = 'project_doc' then 'delete_project_document'
-        end as action_type,
-        case
-            when source_type = 'chat_file' then 'uploaded file'
-            when attachment_kind = 'project_file' then 'project file'
-            else 'project document'
-        end as noun
-    from removable
-    where source_type in ('chat_file', 'project_attachment')
-),
-
-delete_files as (
-    select
-        action_type,
-        case when action_type = 'delete_file' then 'file' else 'project_document' end
-            as target_type,
-        source_id as target_id,
-        max(severity_level) as severity_level,
-        format(
-            'Delete the {}: it holds {} open finding(s); worst: {}.',
-            any_value(noun),
-            count(*),
-            first(masked_label order by severity_level desc, first_seen_at)
-        ) as reason,
-        list(finding_id order by severity_level desc, first_seen_at, finding_id) as finding_ids,
-        min(first_seen_at) as first_seen_at,
-        any_value(user_id) as user_id,
-        any_value(organization_id) as organization_id
-    from removable_files
-    where action_type is not null
-    group by action_type, source_id
+    from removals
+    where target_type is not null and target_id is not null
+    group by target_type, target_id
 ),
 
 make_project_private as (
@@ -292,9 +282,7 @@ restrict_app_access_for_user as (
 actions as (
     select * from rotate_credential
     union all by name
-    select * from delete_chat
-    union all by name
-    select * from delete_files
+    select * from deletions
     union all by name
     select * from make_project_private
     union all by name

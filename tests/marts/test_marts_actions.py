@@ -97,13 +97,14 @@ def test_files_and_documents_with_secrets_are_deleted_not_their_chat(lake: Fixtu
         "medium",
     )
     assert document["reason"] == (
-        "Delete the project document: it holds 1 open finding(s); worst: jwt eyJhbGci…(310 chars)."
+        "Delete the project document: it holds 1 open finding(s) (jwt); "
+        "worst: jwt eyJhbGci…(310 chars)."
     )
     # the generated file's key is in the chat: delete the chat, which removes the file
     assert _targets(warehouse, "delete_chat") == {"c1": "high"}
     file_action = warehouse.one("select * from action_list where target_id = 'f_ssn'")
     assert file_action["reason"] == (
-        "Delete the uploaded file: it holds 1 open finding(s); worst: us_ssn ***-**-6789."
+        "Delete the uploaded file: it holds 1 open finding(s) (us_ssn); worst: us_ssn ***-**-6789."
     )
 
 
