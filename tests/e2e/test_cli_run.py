@@ -19,20 +19,13 @@ import pytest
 
 from casb_pipeline.config import DataPaths
 from casb_pipeline.lake import Lake
+from casb_pipeline.scoring.tables import SOURCE_TYPES
 from casb_pipeline.simulator import AnswerKey, PlantedValue, answer_key
 
 ANCHOR = date(2026, 11, 20)
 SEED = 7
 # Staging tables that copy user content by design; every other table must not hold it.
 RAW_CONTENT_TABLES = {"stg_chat_messages", "stg_projects"}
-SOURCE_TYPES = {
-    "chat_message",
-    "chat_file",
-    "generated_file",
-    "artifact",
-    "project",
-    "project_attachment",
-}
 
 Location = tuple[str, str, str | None]
 
@@ -127,7 +120,7 @@ def check_findings(run: Run, key: AnswerKey) -> None:
         findings.select("source_type", "source_id", "part", "detector", "value").iter_rows()
     )
     planted = {where(value) for value in key.planted}
-    assert {value.source_type for value in key.planted} == SOURCE_TYPES
+    assert {value.source_type for value in key.planted} == set(SOURCE_TYPES)
     missed = planted - reported
     assert not missed, sorted((s, i, p, d) for s, i, p, d, _ in missed)
 

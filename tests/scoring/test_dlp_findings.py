@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,17 +163,6 @@ def located(fixture: LakeFixture) -> set[tuple[str, str, str | None, str, str]]:
         )
         for row in fixture.read("findings").iter_rows(named=True)
     }
-
-
-@pytest.fixture
-def fixture(tmp_path: Path) -> LakeFixture:
-    return LakeFixture(tmp_path / "data")
-
-
-@pytest.fixture
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test() as instance:
-        yield instance
 
 
 def test_planted_values_are_found_where_they_are_and_never_written_raw(

@@ -8,12 +8,9 @@ import struct
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
-from pathlib import Path
 
 import dagster as dg
 import polars as pl
-import pytest
 
 from casb_pipeline.lake import QUARANTINE
 from casb_pipeline.scoring.outcomes import BLOB_MISSING
@@ -147,17 +144,6 @@ def build_lake(fixture: LakeFixture) -> dict[tuple[str, str], Expected]:
         ],
     )
     return expected
-
-
-@pytest.fixture
-def fixture(tmp_path: Path) -> LakeFixture:
-    return LakeFixture(tmp_path / "data")
-
-
-@pytest.fixture
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test() as instance:
-        yield instance
 
 
 def test_every_format_lands_in_its_parts_and_broken_files_are_quarantined(
