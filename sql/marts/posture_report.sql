@@ -45,10 +45,6 @@ chats as (
     select * from stg_chats
 ),
 
-users as (
-    select * from stg_users
-),
-
 coverage as (
     select * from stg_text_coverage
 ),
