@@ -1,18 +1,17 @@
-"""Every SQL example of sql/README_SECTION.md runs as written against a real warehouse."""
+"""Every SQL example of the README runs as written against a real warehouse."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from casb_pipeline.warehouse import sql_root
 from tests.marts.lake_builder import FixtureLake, Hit, ago
 
-EXAMPLES = re.findall(
-    r"```sql\n(.*?)```", (sql_root() / "README_SECTION.md").read_text(encoding="utf-8"), re.S
-)
+README = Path(__file__).resolve().parents[2] / "README.md"
+EXAMPLES = re.findall(r"```sql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
 
 
 def _lake(lake: FixtureLake) -> None:
