@@ -7,6 +7,8 @@ import polars as pl
 from casb_pipeline.dlp.detectors.base import CONTEXT, VALUE, Detector
 from casb_pipeline.dlp.masking import guarded
 
+MASKED = pl.col("masked")
+
 MATCH_SCHEMA = {
     "row": pl.UInt32,
     "start": pl.Int64,
@@ -26,14 +28,24 @@ def _with_context(frame: pl.LazyFrame, detector: Detector, window: int) -> pl.La
     for the values of the same kind that follow it closely (a header above a
     column of numbers): hits spread along chains of matches whose gaps are at
     most ``window`` characters. Candidates arrive in text order (row, start),
-    as the passes find them."""
+    as the passes find them, so a chain is a run of consecutive rows and is
+    found with shifts and running sums (window functions over thousands of
+    tiny groups cost far more)."""
     if not detector.context:
         return frame.with_columns(context_hit=pl.lit(False))
-    gap = pl.col("start") - pl.col("end").shift(1).over("row")
+    joined = (pl.col("row") == pl.col("row").shift(1)) & (
+        pl.col("start") - pl.col("end").shift(1) <= window
+    )
+    hit = pl.col("hit").cast(pl.UInt32)
+    first, last = pl.col("first"), pl.col("first").shift(-1, fill_value=True)
+    hits_before = pl.when(first).then(hit.cum_sum() - hit).forward_fill()
+    hits_through = pl.when(last).then(hit.cum_sum()).backward_fill()
     return (
-        frame.with_columns(hit=CONTEXT.str.contains(detector.context))
-        .with_columns(chain=(gap.is_null() | (gap > window)).cast(pl.UInt32).cum_sum())
-        .with_columns(context_hit=pl.col("hit").any().over("chain"))
+        frame.with_columns(
+            hit=CONTEXT.str.contains(detector.context), first=~joined.fill_null(False)
+        )
+        .with_columns(context_hit=hits_through > hits_before)
+        .drop("hit", "first")
     )
 
 
@@ -60,26 +72,29 @@ def classify(
             frame = frame.filter(detector.at_most >= floor)
         if frame is None or frame.is_empty():
             continue
+        detector_id = pl.lit(detector.id)
         accepted = frame.lazy().filter(detector.accept.fill_null(False))
         plans.append(
             _with_context(accepted, detector, window)
             .with_columns(confidence=detector.level(pl.col("context_hit")).fill_null(0))
             .filter(pl.col("confidence") >= floor)
+            # Each rendering is computed once, then checked against the value
+            # and the normalised value in turn (nesting the expressions would
+            # evaluate the rendering four times).
+            .with_columns(normalised=detector.normalised, masked=detector.masked)
+            .with_columns(masked=guarded(MASKED, VALUE, detector_id))
+            .with_columns(masked=guarded(MASKED, pl.col("normalised"), detector_id))
             .select(
                 "row",
                 "start",
                 "end",
                 "context_hit",
-                detector=pl.lit(detector.id),
+                "normalised",
+                "masked",
+                detector=detector_id,
                 priority=pl.lit(priority, dtype=pl.Int32),
                 confidence=pl.col("confidence").cast(pl.Int32),
                 severity=pl.lit(detector.severity, dtype=pl.Int32),
-                normalised=detector.normalised,
-                masked=guarded(
-                    guarded(detector.masked, VALUE, pl.lit(detector.id)),
-                    detector.normalised,
-                    pl.lit(detector.id),
-                ),
             )
             .select(list(MATCH_SCHEMA))
         )
