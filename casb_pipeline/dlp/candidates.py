@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import polars as pl
 
-from casb_pipeline.dlp.detectors.base import AFTER, BEFORE, VALUE
+from casb_pipeline.dlp.detectors.base import VALUE
 from casb_pipeline.dlp.locate import MARK, locate
 from casb_pipeline.dlp.normalise import digits_of
 from casb_pipeline.dlp.scanners import Scanner
 
 
 def find_candidates(
-    texts: pl.DataFrame, scanners: list[Scanner], window: int
+    texts: pl.DataFrame,
+    scanners: list[Scanner],
+    window: int,
+    digits_for: Collection[str] = (),
 ) -> dict[str, pl.DataFrame]:
-    """Candidates of each pass, keyed by scanner name, with the derived
-    columns detectors read: ``digits`` and lower-cased ``context``.
+    """Candidates of each pass, keyed by scanner name; the passes named in
+    ``digits_for`` also get ``digits`` (the value's digits).
 
     A pass's row filter runs eagerly on its own first: inside one lazy query
     Polars would merge it with the pass's pattern into one predicate and run
@@ -29,11 +34,8 @@ def find_candidates(
         found = locate(rows.lazy(), scanner.pattern, window=window, scrub=scrub)
         if scanner.drop is not None:
             found = found.filter(~scanner.drop)
-        plans.append(
-            found.with_columns(
-                digits=digits_of(VALUE),
-                context=pl.concat_str([BEFORE, AFTER], separator=" ").str.to_lowercase(),
-            )
-        )
+        if scanner.name in digits_for:
+            found = found.with_columns(digits=digits_of(VALUE))
+        plans.append(found)
     frames = pl.collect_all(plans) if plans else []
     return {scanner.name: frame for scanner, frame in zip(scanners, frames, strict=True)}

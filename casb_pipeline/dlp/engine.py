@@ -71,7 +71,10 @@ def scan(
     data = _prepare(frame, text_column, id_column, tuple(keep_columns))
     floors = _floors(policy)
     detectors, scanners = _plan(policy, floors)
-    candidates = find_candidates(data.select("row", "text"), scanners, policy.context_window)
+    digits_for = {detector.scanner for detector in detectors if detector.reads("digits")}
+    candidates = find_candidates(
+        data.select("row", "text"), scanners, policy.context_window, digits_for
+    )
     matches = classify(candidates, detectors, policy.context_window, floors)
     findings = _score(matches, policy, key, today or date.today())
     return _finish(findings, data, tuple(keep_columns))

@@ -1,10 +1,10 @@
 """What a detector is: expressions over the columns of a candidate frame.
 
 A candidate frame (see :mod:`casb_pipeline.dlp.locate`) has ``value``,
-``before`` and ``after``; the engine adds ``digits`` (the value's digits) and
-``context`` (``before`` and ``after``, lower-cased). A detector is a set of
-Polars expressions over those columns, built by a plain function, so the
-engine evaluates each detector over all candidates of its pass at once.
+``before`` and ``after``; the engine adds ``digits`` (the value's digits) to
+the passes whose detectors read it. A detector is a set of Polars expressions
+over those columns, built by a plain function, so the engine evaluates each
+detector over all candidates of its pass at once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ VALUE = pl.col("value")
 BEFORE = pl.col("before")
 AFTER = pl.col("after")
 DIGITS = pl.col("digits")
-CONTEXT = pl.col("context")
+# The surroundings context words are looked for in, lower-cased.
+CONTEXT = pl.concat_str([BEFORE, AFTER], separator=" ").str.to_lowercase()
 
 FALSE = pl.lit(False)
 
@@ -57,6 +58,24 @@ class Detector:
     with_context: pl.Expr | None = None
     prefilter: pl.Expr | None = None
     at_most: pl.Expr | None = None
+
+    def reads(self, column: str) -> bool:
+        """Whether any expression of the detector reads ``column``."""
+        expressions = (
+            self.accept,
+            self.confidence,
+            self.masked,
+            self.normalised,
+            self.placeholder,
+            self.with_context,
+            self.prefilter,
+            self.at_most,
+        )
+        return any(
+            column in expression.meta.root_names()
+            for expression in expressions
+            if expression is not None
+        )
 
     def level(self, context_hit: pl.Expr) -> pl.Expr:
         """Confidence level of each accepted candidate; placeholders, and
