@@ -100,4 +100,4 @@ def classify(
         )
     if not plans:
         return pl.DataFrame(schema=MATCH_SCHEMA)
-    return pl.concat(pl.collect_all(plans)).cast(MATCH_SCHEMA)
+    return pl.concat(pl.collect_all(plans, engine="in-memory")).cast(MATCH_SCHEMA)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from casb_pipeline.dlp.policy import PII_RECORD, PII_RECORD_PARTS
+from casb_pipeline.dlp.spans import previous_reach
 
 _PARTS_SEPARATOR = "\x1f"
 
@@ -19,7 +20,7 @@ def pii_records(matches: pl.DataFrame, window: int, min_types: int) -> pl.DataFr
     """``pii_record`` rows built from ``matches`` (columns ``row``, ``start``,
     ``end``, ``detector``, ``confidence``, ``normalised``); same columns."""
     parts = matches.filter(pl.col("detector").is_in(PII_RECORD_PARTS)).sort("row", "start")
-    previous_end = pl.col("end").cum_max().shift(1).over("row")
+    previous_end = previous_reach()
     new_cluster = previous_end.is_null() | (pl.col("start") - previous_end > window)
     clusters = parts.with_columns(cluster=new_cluster.cast(pl.UInt32).cum_sum())
     records = (

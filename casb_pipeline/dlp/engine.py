@@ -30,6 +30,7 @@ from casb_pipeline.dlp.levels import (
 )
 from casb_pipeline.dlp.policy import PII_RECORD, PII_RECORD_PARTS, Policy
 from casb_pipeline.dlp.scanners import Scanner, builtin_scanners
+from casb_pipeline.dlp.spans import previous_reach
 
 FINDING_SCHEMA = {
     "source_id": pl.String,
@@ -215,7 +216,7 @@ def _resolve_overlaps(matches: pl.DataFrame) -> pl.DataFrame:
     longest, then the earliest in priority. Custom rules are left alone."""
     builtin = ~pl.col("detector").str.starts_with("custom:")
     ranked = matches.filter(builtin).sort(["row", "start", "end"], descending=[False, False, True])
-    reach = pl.col("end").cum_max().shift(1).over("row")
+    reach = previous_reach()
     clustered = ranked.with_columns(
         cluster=(reach.is_null() | (pl.col("start") >= reach)).cast(pl.UInt32).cum_sum()
     )

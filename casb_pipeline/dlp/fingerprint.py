@@ -8,6 +8,7 @@ engine avoids; DuckDB's vectorised ``sha256`` builds HMAC from its definition
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import duckdb
 import polars as pl
@@ -17,6 +18,18 @@ _QUERY = (
     "select sha256($outer::blob || unhex(sha256($inner::blob || encode(value)))) as fingerprint"
     " from values_to_hash"
 )
+
+
+_local = threading.local()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """This thread's DuckDB connection (opening one costs more than hashing
+    thousands of values; a connection must not be shared between threads)."""
+    connection = getattr(_local, "connection", None)
+    if connection is None:
+        connection = _local.connection = duckdb.connect()
+    return connection
 
 
 def _pads(key: bytes) -> tuple[bytes, bytes]:
@@ -31,9 +44,12 @@ def fingerprints(values: pl.Series, key: bytes) -> pl.Series:
     if values.len() == 0:
         return pl.Series("fingerprint", [], dtype=pl.String)
     inner, outer = _pads(key)
-    with duckdb.connect() as connection:
-        connection.register("values_to_hash", pl.DataFrame({"value": values.cast(pl.String)}))
+    connection = _connection()
+    connection.register("values_to_hash", pl.DataFrame({"value": values.cast(pl.String)}))
+    try:
         result = connection.sql(_QUERY, params={"inner": inner, "outer": outer}).pl()
+    finally:
+        connection.unregister("values_to_hash")
     return result.get_column("fingerprint").alias("fingerprint")
 
 
