@@ -5,7 +5,9 @@ A day's files are replaced whole, so re-running a partition replaces its
 findings. ``first_seen_at`` carries over from the lake's findings of the same
 (source_type, source_id, detector, fingerprint), else it is the scan time.
 Every source scanned gets a ``scans`` row, findings or not, so a value that
-has gone from a source can be told from a source that was not looked at.
+has gone from a source can be told from a source that was not looked at. Both
+datasets carry the version of the content scanned (``source_updated_at``), so
+the marts can tell a re-scan of an older copy from a newer version.
 """
 
 from __future__ import annotations
@@ -35,10 +37,14 @@ from casb_pipeline.scoring.tables import (
 
 MB = 1_000_000
 FINDING_KEY = ("source_type", "source_id", "detector", "fingerprint")
-KEEP_COLUMNS = ("source_type", "chat_id", "project_id", "part")
+KEEP_COLUMNS = ("source_type", "chat_id", "project_id", "part", "source_updated_at")
 SOURCE = ("source_type", "source_id")
 PREVIEW_COLUMNS = ("source_type", "source_id", "part", "detector", "severity", "masked")
 DAY = "_day"  # the partition of each scanned row, carried through the DLP engine
+# A source's columns that are the same on each of its rows (one version per day).
+_FIRST_OF_SOURCE = tuple(
+    pl.col(name).first() for name in ("chat_id", "project_id", "source_updated_at")
+)
 
 
 @dataclass(frozen=True)
@@ -149,9 +155,7 @@ class _Batcher:
         self.stats.chars += inputs["text"].str.len_chars().sum()
         self.stats.bytes_scanned += inputs["text"].str.len_bytes().sum()
         scanned = inputs.group_by(DAY, *SOURCE, maintain_order=True).agg(
-            pl.col("chat_id").first(),
-            pl.col("project_id").first(),
-            pl.col("text").str.len_chars().sum().alias("chars"),
+            *_FIRST_OF_SOURCE, pl.col("text").str.len_chars().sum().alias("chars")
         )
         for (day,), frame in found.partition_by(DAY, as_dict=True).items():
             self.found.setdefault(day, []).append(frame)
@@ -211,7 +215,7 @@ def _scans_table(run: ScoreRun, scanned: list[pl.DataFrame]) -> pl.DataFrame:
     return (
         pl.concat(scanned)
         .group_by(SOURCE, maintain_order=True)
-        .agg(pl.col("chat_id").first(), pl.col("project_id").first(), pl.col("chars").sum())
+        .agg(*_FIRST_OF_SOURCE, pl.col("chars").sum())
         .with_columns(scanned_at=pl.lit(run.now, pl.Datetime("us", "UTC")))
         .select(pl.col(name).cast(dtype) for name, dtype in schema.items())
     )

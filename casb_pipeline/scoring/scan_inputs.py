@@ -7,6 +7,10 @@
 - the day's ``texts`` rows (files, generated files, artifacts, project
   attachments), with their part.
 
+``source_updated_at`` is the version of what is scanned: the message's
+``chat_updated_at``, the project's ``updated_at``; null for file texts, whose
+objects never change under their id.
+
 A batch holds at most ``max_rows`` rows and, for file texts, whose sizes are
 known before they are read, at most ``max_bytes`` of text (a single larger text
 is a batch of its own).
@@ -31,6 +35,7 @@ SCAN_COLUMNS = {
     "project_id": pl.String,
     "part": pl.String,
     "text": pl.String,
+    "source_updated_at": pl.Datetime("us", "UTC"),
 }
 PROJECT_PARTS = ("name", "description", "instructions")
 _ROW = "_row"
@@ -61,6 +66,7 @@ def _message_batches(lake: Lake, day: date, limits: BatchLimits) -> Iterator[pl.
         pl.lit(None, pl.String).alias("project_id"),
         pl.lit(None, pl.String).alias("part"),
         message_text().alias("text"),
+        pl.col("chat_updated_at").alias("source_updated_at"),
     ]
     for offset, length in _slices(latest.len(), limits.max_rows):
         yield _batch(scan, latest, offset, length, rows)
@@ -73,11 +79,14 @@ def _project_batches(lake: Lake, day: date, limits: BatchLimits) -> Iterator[pl.
     latest = _latest_rows(scan, "id", ["updated_at", "_extracted_at"])
     # One row per project and field; a missing field is scanned as empty text, so a
     # project is recorded as scanned even when it has nothing to say.
-    fields = [pl.col("id"), *(pl.col(part) for part in PROJECT_PARTS)]
+    fields = [pl.col("id"), pl.col("updated_at"), *(pl.col(part) for part in PROJECT_PARTS)]
     for offset, length in _slices(latest.len(), max(1, limits.max_rows // len(PROJECT_PARTS))):
         wide = _batch(scan, latest, offset, length, fields)
         yield wide.unpivot(
-            index="id", on=list(PROJECT_PARTS), variable_name="part", value_name="text"
+            index=["id", "updated_at"],
+            on=list(PROJECT_PARTS),
+            variable_name="part",
+            value_name="text",
         ).select(
             pl.lit("project").alias("source_type"),
             pl.col("id").alias("source_id"),
@@ -85,6 +94,7 @@ def _project_batches(lake: Lake, day: date, limits: BatchLimits) -> Iterator[pl.
             pl.col("id").alias("project_id"),
             pl.col("part"),
             pl.col("text").fill_null(""),
+            pl.col("updated_at").alias("source_updated_at"),
         )
 
 
@@ -98,7 +108,14 @@ def _text_batches(lake: Lake, day: date, limits: BatchLimits) -> Iterator[pl.Dat
         .to_series()
     )
     for offset, length in _sized_slices(sizes, limits):
-        yield scan.slice(offset, length).select(list(SCAN_COLUMNS)).collect()
+        yield (
+            scan.slice(offset, length)
+            .with_columns(
+                pl.lit(None, SCAN_COLUMNS["source_updated_at"]).alias("source_updated_at")
+            )
+            .select(list(SCAN_COLUMNS))
+            .collect()
+        )
 
 
 def _latest_rows(scan: pl.LazyFrame, key: str, order: Sequence[str]) -> pl.Series:

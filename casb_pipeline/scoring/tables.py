@@ -7,6 +7,13 @@ one row per source scanned by the DLP step, so a source scanned clean is
 known (its earlier findings resolve as ``value_removed``). ``findings``: one
 row per match, never the matched value: only its masked rendering and keyed
 fingerprint.
+
+``source_updated_at`` in ``scans`` and ``findings`` is the version of the content
+scanned: a message's ``chat_updated_at``, a project's ``updated_at``; null for
+objects that never change under their id (files, generated files, artifact
+versions, project attachments) and in files written before the column existed.
+The marts order a source's scans by it, so re-running an older partition (which
+scans an older copy) does not make that copy the latest.
 """
 
 from __future__ import annotations
@@ -71,6 +78,7 @@ SCANS_SCHEMA = pa.schema(
         *_SOURCE,
         ("chars", pa.int64()),
         ("scanned_at", UTC_TIMESTAMP),
+        ("source_updated_at", UTC_TIMESTAMP),
     ]
 )
 
@@ -92,6 +100,7 @@ FINDINGS_SCHEMA = pa.schema(
         ("scanned_at", UTC_TIMESTAMP),
         ("match_count", pa.int64()),  # matches of this detector in the same text
         ("context_hit", pa.bool_()),  # a context word of the detector was near
+        ("source_updated_at", UTC_TIMESTAMP),
     ]
 )
 

@@ -3,14 +3,20 @@
 --
 -- finding_id: 'fnd_' + the first 32 hex digits of sha256 over the four key columns; the
 --   same in every build (it changes only when CASB_FINGERPRINT_KEY does).
+-- A source's scans are ordered by the version of the content they saw, then by time
+--   (`stg_scans.version_at`, `scanned_at`): re-running an older partition scans an older
+--   copy of a message or project, which never counts as newer than a later version.
 -- first_seen_at: the earliest sighting in the lake; last_seen_at: the latest scan of the
---   source that still contained the value. Location, match count, masked rendering,
---   severity (the highest) and confidence come from that latest sighting.
+--   source that still contained the value (latest in that order: of its latest version
+--   containing it; after a re-run of an older partition this can be later than the
+--   resolution). Location, match count, masked rendering, severity (the highest) and
+--   confidence come from that latest sighting.
 -- status / resolution, first rule that applies:
 --   resolved / deleted_by_user  its chat (or project) was deleted by its user: the
 --                               object keeps its metadata but lost its content; kept.
 --   resolved / source_deleted   the object, its chat or its project is gone.
---   resolved / value_removed    a later scan of the source no longer contains it.
+--   resolved / value_removed    a later scan of the source (in that order) no longer
+--                               contains it; resolved_at is the first such scan's time.
 --   ignored  / allowlisted      the DLP allowlist matched it (at its latest sighting).
 --   open                        otherwise.
 -- due_date: first_seen_at's UTC date + 0 days (critical), 7 (high), 30 (medium);
@@ -38,7 +44,7 @@ sightings as (
         detector,
         fingerprint,
         min(first_seen_at) as first_seen_at,
-        max(scanned_at) as last_seen_at,
+        max({'version_at': version_at, 'scanned_at': scanned_at}) as last_seen,
         any_value(chat_id) as chat_id,
         any_value(project_id) as project_id
     from matches
@@ -65,12 +71,13 @@ latest_sighting as (
     from matches
     inner join sightings
         using (source_type, source_id, detector, fingerprint)
-    where sightings.last_seen_at = matches.scanned_at
+    where matches.version_at = sightings.last_seen.version_at
+        and matches.scanned_at = sightings.last_seen.scanned_at
     group by source_type, source_id, detector, fingerprint
 ),
 
 later_scans as (
-    -- the first scan of the source after the value was last seen, if any
+    -- the scans of the source after the value was last seen (in version order), if any
     select
         sightings.source_type,
         sightings.source_id,
@@ -81,13 +88,15 @@ later_scans as (
     inner join scans
         on scans.source_type = sightings.source_type
         and scans.source_id = sightings.source_id
-        and scans.scanned_at > sightings.last_seen_at
+        and {'version_at': scans.version_at, 'scanned_at': scans.scanned_at}
+            > sightings.last_seen
     group by all
 ),
 
 joined as (
     select
-        sightings.*,
+        sightings.* exclude (last_seen),
+        sightings.last_seen.scanned_at as last_seen_at,
         latest_sighting.* exclude (source_type, source_id, detector, fingerprint),
         later_scans.removed_at,
         sources.source_id is not null as source_known,

@@ -1,5 +1,6 @@
 -- One row per DLP match (never the value: its masked rendering and keyed fingerprint),
--- with the severity and confidence as levels so the highest can be taken.
+-- with the severity and confidence as levels so the highest can be taken, and the
+-- version of the content it was found in (`version_at`, as in `stg_scans`).
 with source as (
     select * from lake_findings
 ),
@@ -24,7 +25,9 @@ final as (
         coalesce(allowlisted, false) as allowlisted,
         allowlist_reason,
         coalesce(first_seen_at, scanned_at) as first_seen_at,
-        scanned_at
+        scanned_at,
+        source_updated_at,
+        coalesce(source_updated_at, scanned_at) as version_at
     from source
     where source_type is not null
         and source_id is not null

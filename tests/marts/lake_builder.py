@@ -320,9 +320,18 @@ class FixtureLake:
             }
         )
 
-    def scan(self, source_type: str, source_id: str, at: datetime, hits: list[Hit]) -> None:
-        """One DLP scan of a source: its scans row and one findings row per hit."""
-        where = self._source(source_type, source_id)
+    def scan(
+        self,
+        source_type: str,
+        source_id: str,
+        at: datetime,
+        hits: list[Hit],
+        *,
+        version: datetime | None = None,
+    ) -> None:
+        """One DLP scan of a source (of its content as of ``version``): its scans row and
+        one findings row per hit."""
+        where = {**self._source(source_type, source_id), "source_updated_at": version}
         self._rows[SCANS].append({**where, "chars": 500, "scanned_at": at})
         for hit in hits:
             profile, severity, masked = DETECTORS.get(hit.detector, OTHER)
@@ -347,8 +356,9 @@ class FixtureLake:
 
     # --- writing and building -------------------------------------------------------
 
-    def write(self, extracted_at: datetime | None = None) -> None:
-        """Write everything pending as one more file per dataset."""
+    def write(self, extracted_at: datetime | None = None, *, legacy: bool = False) -> None:
+        """Write everything pending as one more file per dataset; ``legacy``: scans and
+        findings files as written before they had ``source_updated_at``."""
         self._flushes += 1
         writer = f"fixture{self._flushes}"
         day = (extracted_at or NOW).date()
@@ -375,6 +385,8 @@ class FixtureLake:
         }
         for dataset, rows in self._rows.items():
             table = pa.Table.from_pylist(rows, schema=schemas[dataset])
+            if legacy and dataset in (SCANS, FINDINGS):
+                table = table.drop_columns(["source_updated_at"])
             self.lake.write_partition(dataset, day, table, writer=writer)
         self._records.clear()
         self._rows.clear()
