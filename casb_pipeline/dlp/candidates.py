@@ -31,7 +31,9 @@ def find_candidates(
         rows = texts
         if scanner.row_filter is not None:
             rows = texts.filter(pl.col("text").str.contains(scanner.row_filter))
-        found = locate(rows.lazy(), scanner.pattern, window=window, scrub=scrub)
+        found = locate(
+            rows.lazy(), scanner.pattern, window=window, scrub=scrub, skip_rows=not scanner.dense
+        )
         if scanner.drop is not None:
             found = found.filter(~scanner.drop)
         if scanner.name in digits_for:

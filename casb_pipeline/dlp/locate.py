@@ -32,6 +32,7 @@ def locate(
     *,
     window: int,
     scrub: bool = True,
+    skip_rows: bool = True,
 ) -> pl.LazyFrame:
     """Matches of ``pattern`` in ``texts`` (columns ``row``, ``text``).
 
@@ -40,26 +41,34 @@ def locate(
     characters around the value (``before`` reaches back over
     the previous match of the same pattern, so a header such as "SSN:" still
     counts for the second value of a list). ``scrub=False`` skips replacing
-    sentinel characters, for texts known to have none.
+    sentinel characters, for texts known to have none. ``skip_rows=False``
+    skips the first search for rows without a match: cheaper when most rows
+    have one, since that search stops at a row's first match but every
+    matching row is then searched again in full.
     """
     template = _AROUND_GROUPS if "(?P<v>" in pattern else _AROUND_MATCH
     text = (
         pl.col("text").str.replace_all(MARK, REPLACEMENT, literal=True) if scrub else pl.col("text")
     )
+    if skip_rows:
+        texts = texts.filter(pl.col("text").str.contains(pattern))
+    piece = pl.col("piece")
     k = pl.col("k")
     tail = pl.col("tail")
     length = pl.col("length")
     offset = pl.col("offset")
     return (
-        texts.filter(pl.col("text").str.contains(pattern))
-        .select("row", piece=text.str.replace_all(pattern, template).str.split(MARK))
-        # Piece k of a row: gaps at even k, values at odd k.
-        .with_columns(k=pl.col("piece").list.eval(pl.int_range(pl.len(), dtype=pl.UInt32)))
-        .explode("piece", "k")
+        texts.select("row", piece=text.str.replace_all(pattern, template).str.split(MARK))
+        .filter(piece.list.len() > 1)
+        # Piece k of a row: gaps at even k, values at odd k; k is the piece's
+        # position in the exploded column minus that of the row's first piece.
+        .with_columns(first=piece.list.len().cum_sum() - piece.list.len())
+        .explode("piece")
+        .with_columns(k=pl.int_range(pl.len(), dtype=pl.Int64) - pl.col("first"))
         .with_columns(
-            length=pl.col("piece").str.len_chars().cast(pl.Int64),
-            tail=pl.col("piece").str.tail(window),
-            after=pl.col("piece").str.head(window).shift(-1),
+            length=piece.str.len_chars().cast(pl.Int64),
+            tail=piece.str.tail(window),
+            after=piece.str.head(window).shift(-1),
         )
         .with_columns(offset=length.cum_sum() - length)
         .with_columns(
