@@ -3,7 +3,9 @@
 
 An audit file starts with comment lines: a description, then ``-- assets: a, b`` (the
 marts it checks) and ``-- blocking: true|false``. It returns the bad rows; an audit of
-several marts returns a ``mart`` column saying which one each row belongs to.
+several marts returns a ``mart`` column saying which one each row belongs to. Blocking
+audits gate the build (they run on the new file before it is swapped in); the others
+run on the swapped-in file.
 """
 
 import re
@@ -15,7 +17,7 @@ import dagster as dg
 import duckdb
 
 from casb_pipeline.errors import CasbError
-from casb_pipeline.warehouse import Model, load_audits
+from casb_pipeline.warehouse import AuditRun, Model, load_audits, records, run_audits
 
 GROUP = "reporting"
 
@@ -63,11 +65,14 @@ class AuditError(CasbError):
 class Audit:
     """One SQL audit and the marts whose asset checks it drives."""
 
-    name: str
+    model: Model
     description: str
     assets: tuple[str, ...]
     blocking: bool
-    sql: str
+
+    @property
+    def name(self) -> str:
+        return self.model.name
 
     @classmethod
     def from_model(cls, model: Model) -> "Audit":
@@ -92,7 +97,7 @@ class Audit:
         blocking = fields.get("blocking", "false").lower()
         if blocking not in ("true", "false"):
             raise AuditError(f"audit {model.path.name}: '-- blocking:' must be true or false")
-        return cls(model.name, " ".join(description), assets, blocking == "true", model.sql)
+        return cls(model, " ".join(description), assets, blocking == "true")
 
     def check_keys(self) -> list[dg.AssetCheckKey]:
         return [dg.AssetCheckKey(dg.AssetKey(asset), self.name) for asset in self.assets]
@@ -119,16 +124,22 @@ def audit_results(
 ) -> list[dg.AssetCheckResult]:
     """Run each audit with a selected check once; one result per selected check."""
     wanted = set(selected)
+    chosen = [audit for audit in checks if any(key in wanted for key in audit.check_keys())]
+    return check_results(chosen, run_audits(con, [audit.model for audit in chosen]), wanted)
+
+
+def check_results(
+    checks: Sequence[Audit], runs: Sequence[AuditRun], selected: Iterable[dg.AssetCheckKey]
+) -> list[dg.AssetCheckResult]:
+    """One result per selected check of ``checks`` that has a run in ``runs``."""
+    wanted = set(selected)
+    bad_rows = {run.audit.name: run.rows for run in runs}
     results = []
     for audit in checks:
-        keys = [key for key in audit.check_keys() if key in wanted]
-        if not keys:
+        bad = bad_rows.get(audit.name)
+        if bad is None:
             continue
-        try:
-            bad = _records(con, audit.sql)
-        except duckdb.Error as error:
-            raise AuditError(f"audit {audit.name}.sql failed: {error}") from None
-        for key in keys:
+        for key in (key for key in audit.check_keys() if key in wanted):
             mart = key.asset_key.path[-1]
             rows = [r for r in bad if len(audit.assets) == 1 or r.get("mart") == mart]
             results.append(
@@ -159,7 +170,7 @@ def mart_metadata(con: duckdb.DuckDBPyConnection, mart: str) -> dict[str, Any]:
             f"group by all order by count(*) desc, 1"
         ).fetchall()
         metadata[f"by_{column}"] = dg.MetadataValue.json(dict(counts))
-    preview = _records(con, f"{_PREVIEWS[mart]} limit {PREVIEW_ROWS}")
+    preview = records(con, f"{_PREVIEWS[mart]} limit {PREVIEW_ROWS}")
     metadata["preview"] = dg.MetadataValue.md(markdown_table(preview) or "no rows")
     return metadata
 
@@ -176,9 +187,3 @@ def markdown_table(rows: Sequence[dict[str, Any]]) -> str:
             "| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
         )
     return "\n".join(lines)
-
-
-def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = con.execute(sql)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

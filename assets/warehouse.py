@@ -3,8 +3,13 @@
 One multi-asset (one writer, pool ``warehouse``) builds every SQL model; its specs are
 ``warehouse`` (the staging models, group "warehouse") and the marts (group
 "reporting"). It can be subset: it always builds everything, but reports only the
-selected assets and runs only the selected audit checks (``casb-pipeline extract``
-selects ``warehouse`` alone).
+selected assets and runs only the selected non-blocking audit checks (``casb-pipeline
+extract`` selects ``warehouse`` alone).
+
+The blocking audits gate every build: they run on the new file before it is swapped
+in, and when one returns rows the old file stays, their check results are reported
+and the step fails with the audit files and bad row counts. The others run as checks
+on the swapped-in file.
 """
 
 from collections.abc import Iterator, Sequence
@@ -13,9 +18,16 @@ import dagster as dg
 import duckdb
 
 from assets.reporting import GROUP as REPORTING_GROUP
-from assets.reporting import MARTS, audit_check_specs, audit_results, audits, mart_metadata
+from assets.reporting import (
+    MARTS,
+    audit_check_specs,
+    audit_results,
+    audits,
+    check_results,
+    mart_metadata,
+)
 from assets.resources import LakeResource
-from casb_pipeline.warehouse import build_warehouse, load_models
+from casb_pipeline.warehouse import GateError, build_warehouse, load_models
 from casb_pipeline.warehouse.sources import lake_sources
 
 GROUP = "warehouse"
@@ -44,6 +56,8 @@ def warehouse_asset(upstream: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinit
         ),
     ]
     checks = audits()
+    gate = [audit for audit in checks if audit.blocking]
+    after_swap = [audit for audit in checks if not audit.blocking]
 
     @dg.multi_asset(
         name="warehouse_build",
@@ -55,7 +69,17 @@ def warehouse_asset(upstream: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinit
     def _build(
         context: dg.AssetExecutionContext, lake: LakeResource
     ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-        result = build_warehouse(lake.paths.warehouse, lake_sources(lake.lake), load_models())
+        selected_checks = context.selected_asset_check_keys
+        try:
+            result = build_warehouse(
+                lake.paths.warehouse,
+                lake_sources(lake.lake),
+                load_models(),
+                gate=[audit.model for audit in gate],
+            )
+        except GateError as failed:
+            yield from check_results(gate, failed.runs, selected_checks)
+            raise
         context.log.info(f"warehouse built in {result.seconds:.1f} s")
         selected = context.selected_asset_keys
         with duckdb.connect(str(result.path), read_only=True) as con:
@@ -65,7 +89,10 @@ def warehouse_asset(upstream: Sequence[dg.AssetsDefinition]) -> dg.AssetsDefinit
                 for mart in MARTS
                 if dg.AssetKey(mart) in selected
             ]
-            checked = audit_results(con, checks, context.selected_asset_check_keys)
+            checked = [
+                *check_results(gate, result.gate, selected_checks),
+                *audit_results(con, after_swap, selected_checks),
+            ]
         if dg.AssetKey(NAME) in selected:
             yield dg.MaterializeResult(
                 asset_key=NAME,

@@ -5,7 +5,9 @@ Lake datasets appear to the models as temporary views ``lake_<dataset>``
 after the data dir moves). A dataset with no files yet is an empty relation
 of its declared schema, so models never fail on a fresh lake. Each model
 becomes a table; the finished file replaces the old one with one rename, so
-a reader holding the old file keeps reading it undisturbed.
+a reader holding the old file keeps reading it undisturbed. The gate's audits run
+on the new file first: when one returns rows, the new file is dropped and the
+old one stays (``GateError``).
 """
 
 from __future__ import annotations
@@ -21,14 +23,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from casb_pipeline.errors import CasbError
-from casb_pipeline.warehouse.models import Model
+from casb_pipeline.warehouse.audits import AuditRun, GateError, run_audits
+from casb_pipeline.warehouse.models import Model, ModelError
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-
-
-class ModelError(CasbError):
-    """A SQL model failed; names the model file."""
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,12 @@ class LakeSource:
 
 @dataclass
 class BuildResult:
+    """The swapped-in file, its tables' row counts, and the gate's (passed) audit runs."""
+
     path: Path
     row_counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    gate: list[AuditRun] = field(default_factory=list)
 
 
 def register_sources(con: duckdb.DuckDBPyConnection, sources: Mapping[str, LakeSource]) -> None:
@@ -79,8 +80,11 @@ def build_warehouse(
     target: Path,
     sources: Mapping[str, LakeSource],
     models: Sequence[Model],
+    gate: Sequence[Model] = (),
 ) -> BuildResult:
-    """Build ``models`` into a fresh file and atomically replace ``target``."""
+    """Build ``models`` into a fresh file and atomically replace ``target``, unless an
+    audit of ``gate`` returns rows from the fresh file: then ``target`` is left as it
+    was and ``GateError`` is raised."""
     started = time.monotonic()
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f".{target.stem}-{uuid.uuid4().hex}.building")
@@ -89,6 +93,9 @@ def build_warehouse(
         try:
             register_sources(con, sources)
             counts = run_models(con, models)
+            runs = run_audits(con, gate)
+            if not all(run.passed for run in runs):
+                raise GateError(target, runs)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -97,7 +104,7 @@ def build_warehouse(
     finally:
         building.unlink(missing_ok=True)
         Path(f"{building}.wal").unlink(missing_ok=True)
-    return BuildResult(target, counts, time.monotonic() - started)
+    return BuildResult(target, counts, time.monotonic() - started, runs)
 
 
 def _check_identifier(name: str) -> None:

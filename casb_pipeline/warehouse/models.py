@@ -18,6 +18,10 @@ def sql_root() -> Path:
     return Path(casb_pipeline.__file__).resolve().parent.parent / "sql"
 
 
+class ModelError(CasbError):
+    """A SQL model or audit failed; names its file."""
+
+
 @dataclass(frozen=True)
 class Model:
     name: str

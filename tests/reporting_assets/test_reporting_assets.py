@@ -111,27 +111,47 @@ def test_selecting_the_staging_asset_alone_reports_it_alone(
     assert (lake.data_dir / "warehouse.duckdb").is_file()
 
 
-def test_a_failed_blocking_audit_stops_what_reads_the_marts(
+def test_a_failed_blocking_audit_keeps_the_previous_warehouse_and_fails_the_build(
     tmp_path: Path, instance: dg.DagsterInstance
 ) -> None:
     lake = _lake(tmp_path)
+    everything = ["warehouse", *MARTS, "export_after_findings"]
+    assert _materialize(lake, instance, everything).success
+    warehouse = lake.data_dir / "warehouse.duckdb"
+    previous = warehouse.read_bytes()
+
     # a scoring defect: the raw token where its masked rendering belongs
     lake.message("m3", "c1")
     lake.scan("chat_message", "m3", ago(days=1), [Hit("github_token", "g2", masked=RAW_TOKEN)])
     lake.write()
-    result = _materialize(lake, instance, ["warehouse", *MARTS, "export_after_findings"])
-    failed = {
-        (e.asset_key.to_user_string(), e.check_name): e.metadata["bad_rows"].value
+    result = _materialize(lake, instance, everything)
+    assert not result.success
+    checks = {
+        (e.asset_key.to_user_string(), e.check_name): (e.passed, e.metadata["bad_rows"].value)
         for e in result.get_asset_check_evaluations()
-        if not e.passed
     }
-    assert failed == {("findings", "no_raw_values"): 1, ("action_list", "no_raw_values"): 1}
-    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert "export_after_findings" not in materialized
-    assert "findings" in materialized
+    # the gate's checks only: the others would have run on the swapped-in file
+    assert checks == {
+        ("findings", "no_raw_values"): (False, 1),
+        ("action_list", "no_raw_values"): (False, 1),
+        ("posture_report", "no_raw_values"): (True, 0),
+        ("user_risk", "no_raw_values"): (True, 0),
+        ("findings", "ids_unique"): (True, 0),
+        ("action_list", "ids_unique"): (True, 0),
+    }
+    assert result.get_asset_materialization_events() == []
+    (failure,) = result.get_step_failure_events()
+    error = failure.step_failure_data.error
+    message = (error.cause or error).message
+    assert "no_raw_values.sql returned 2 bad rows" in message
+    assert "was not replaced" in message
+    assert warehouse.read_bytes() == previous
+    assert sorted(p.name for p in lake.data_dir.iterdir() if p.name.startswith(".")) == []
+
     sample = next(
         e.metadata["sample"].md_str
         for e in result.get_asset_check_evaluations()
         if e.check_name == "no_raw_values" and e.asset_key.to_user_string() == "findings"
     )
-    assert "github_token" in sample and RAW_TOKEN not in sample
+    assert "github_token" in sample
+    assert RAW_TOKEN not in repr(instance.all_logs(result.run_id))
