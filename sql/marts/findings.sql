@@ -16,7 +16,8 @@
 --                               object keeps its metadata but lost its content; kept.
 --   resolved / source_deleted   the object, its chat or its project is gone.
 --   resolved / value_removed    a later scan of the source (in that order) no longer
---                               contains it; resolved_at is the first such scan's time.
+--                               contains it; resolved_at is the earliest time such a
+--                               scan ran.
 --   ignored  / allowlisted      the DLP allowlist matched it (at its latest sighting).
 --   open                        otherwise.
 -- due_date: first_seen_at's UTC date + 0 days (critical), 7 (high), 30 (medium);
