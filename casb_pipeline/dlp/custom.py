@@ -6,7 +6,7 @@ import polars as pl
 
 from casb_pipeline.dlp.checksums import aba_routing, luhn, mod97, verhoeff
 from casb_pipeline.dlp.detectors.base import AFTER, BEFORE, DIGITS, VALUE, Detector, level
-from casb_pipeline.dlp.heuristics import shannon_entropy
+from casb_pipeline.dlp.heuristics import entropy_below
 from casb_pipeline.dlp.levels import HIGH, MEDIUM
 from casb_pipeline.dlp.masking import ends
 from casb_pipeline.dlp.normalise import generic
@@ -56,7 +56,7 @@ def rule_detector(rule: CustomRule, policy: Policy) -> Detector:
     if rule.validator:
         accept = accept & validator(rule.validator)
     if rule.min_entropy is not None:
-        accept = accept & (shannon_entropy(VALUE) >= rule.min_entropy)
+        accept = accept & ~entropy_below(VALUE, rule.min_entropy)
     context = "|".join(_escaped([word.lower() for word in rule.context]))
     confidence = HIGH if rule.edm is not None else rule.confidence
     return Detector(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
 
 _ASCENDING = "0123456789" * 3
@@ -28,6 +30,53 @@ def shannon_entropy(text: pl.Expr) -> pl.Expr:
     """Shannon entropy of each string in bits per character."""
     share = pl.element().unique_counts() / pl.len()
     return text.str.split("").list.eval(-(share * share.log(2)).sum()).list.first().fill_null(0.0)
+
+
+# Strings whose bounds lie this close to a threshold get the exact entropy,
+# so rounding in the bounds never decides a comparison.
+_BOUND_MARGIN = 1e-9
+
+
+def entropy_below(text: pl.Expr, threshold: float) -> pl.Expr:
+    """Whether :func:`shannon_entropy` of each string is below ``threshold``.
+
+    Counting each string's characters is the costly part, and most strings
+    are decided by bounds from their length n and number d of distinct
+    characters: the entropy is at most log2(d) (all d equally frequent) and
+    at least that of one character taking all n - d + 1 repeats. Only the
+    strings whose bounds straddle the threshold are counted.
+    """
+    return text.map_batches(
+        partial(_entropy_below, threshold=threshold), return_dtype=pl.Boolean, is_elementwise=True
+    )
+
+
+def _entropy_below(texts: pl.Series, threshold: float) -> pl.Series:
+    # Eager steps, each computed once (an expression would repeat the
+    # distinct count in every place it is used).
+    text, n, d = pl.col("text"), pl.col("n"), pl.col("d")
+    repeated = (n - d + 1) / n
+    lowest = -repeated * repeated.log(2) + (d - 1) / n * n.log(2)
+    decided = (
+        pl.DataFrame({"text": texts})
+        .with_columns(n=text.str.len_chars().cast(pl.Float64))
+        .with_columns(d=text.str.split("").list.n_unique().cast(pl.Float64))
+        .with_columns(
+            below=pl.when(text.is_null() | (n == 0))
+            # Empty and null strings count as entropy 0.
+            .then(pl.lit(threshold > 0.0))
+            .when(d.log(2) < threshold - _BOUND_MARGIN)
+            .then(pl.lit(True))
+            .when(lowest >= threshold + _BOUND_MARGIN)
+            .then(pl.lit(False))
+        )
+    )
+    below = decided.get_column("below")
+    undecided = below.is_null().arg_true()
+    if undecided.len():
+        exact = decided.select(shannon_entropy(text.gather(undecided)) < threshold).to_series()
+        below = below.scatter(undecided, exact)
+    return below.alias(texts.name)
 
 
 def dummy_digits(digits: pl.Expr) -> pl.Expr:

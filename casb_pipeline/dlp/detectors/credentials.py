@@ -8,9 +8,9 @@ import polars as pl
 from casb_pipeline.dlp.detectors.base import BEFORE, VALUE, Detector, choose, level, shape
 from casb_pipeline.dlp.heuristics import (
     character_classes,
+    entropy_below,
     has_placeholder_segment,
     has_placeholder_word,
-    shannon_entropy,
 )
 from casb_pipeline.dlp.levels import CRITICAL, HIGH, LOW, MEDIUM
 from casb_pipeline.dlp.masking import ELLIPSIS, length_only, prefix_and_length
@@ -156,7 +156,7 @@ def password_assignment() -> Detector:
     )
     bare_word = ~quoted & secret.str.contains(r"^[A-Za-z_]+$")
     length = secret.str.len_chars()
-    strong = (length >= 8) & (character_classes(secret) >= 3) & (shannon_entropy(secret) >= 2.5)
+    strong = (length >= 8) & (character_classes(secret) >= 3) & ~entropy_below(secret, 2.5)
     return Detector(
         id="password_assignment",
         scanner="assignments",
@@ -178,7 +178,7 @@ def aws_secret_access_key() -> Detector:
     return Detector(
         id="aws_secret_access_key",
         scanner="aws_secret",
-        accept=~hex_only & (character_classes(VALUE) >= 3) & (shannon_entropy(VALUE) >= 4.0),
+        accept=~hex_only & (character_classes(VALUE) >= 3) & ~entropy_below(VALUE, 4.0),
         # Forty base64 characters are only an AWS secret next to AWS words.
         confidence=level(0),
         with_context=level(HIGH),

@@ -6,7 +6,7 @@ import polars as pl
 
 from casb_pipeline.dlp.checksums import github_checksum
 from casb_pipeline.dlp.detectors.base import VALUE, Detector, choose, level, shape, token_ends
-from casb_pipeline.dlp.heuristics import has_placeholder_segment, shannon_entropy
+from casb_pipeline.dlp.heuristics import entropy_below, has_placeholder_segment
 from casb_pipeline.dlp.levels import CRITICAL, HIGH, MEDIUM
 from casb_pipeline.dlp.masking import ELLIPSIS, prefix_and_length
 
@@ -15,7 +15,7 @@ _NEARBY_WORDS = r"token|secret|api[ _\-]?key|\bkey\b|auth|bearer|credential|pass
 
 def _dummy(random_part: pl.Expr, minimum_entropy: float = 3.0) -> pl.Expr:
     """Template values: marker words, or too little entropy to be random."""
-    return has_placeholder_segment(random_part) | (shannon_entropy(random_part) < minimum_entropy)
+    return has_placeholder_segment(random_part) | entropy_below(random_part, minimum_entropy)
 
 
 def _masked(prefix_pattern: str) -> pl.Expr:
