@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from casb_pipeline.config import ensure_private_dir
-from casb_pipeline.lake.files import temp_path_for
+from casb_pipeline.lake.files import atomic_write, temp_path_for
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -49,11 +49,6 @@ class BlobStore:
         """Store ``data`` and return its digest (used for small texts such as artifacts)."""
         sha256 = hashlib.sha256(data).hexdigest()
         if not self.has(sha256):
-            staged = self.staging_path()
-            fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
+            with atomic_write(self.path(sha256)) as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            self.adopt(staged, sha256)
         return sha256

@@ -1,4 +1,4 @@
-"""Atomic, owner-only Parquet files: the lake's only way to write.
+"""Atomic, owner-only files: how the lake, the blob store and the exports write.
 
 A file is written beside its final name under a hidden temporary name (which
 no reader's ``*.parquet`` glob matches), flushed, then moved into place with
@@ -12,8 +12,11 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -28,19 +31,31 @@ def temp_path_for(final: Path) -> Path:
     return final.with_name(f"{TEMP_PREFIX}{uuid.uuid4().hex}-{final.name}.partial")
 
 
-def write_parquet_atomic(table: pa.Table, final: Path) -> Path:
-    """Write ``table`` to ``final`` atomically, mode 0600 under a 0700 folder."""
+@contextmanager
+def atomic_write(final: Path, *, text: bool = False) -> Iterator[IO[Any]]:
+    """A handle whose content replaces ``final`` whole when the block ends without error.
+
+    Mode 0600 under a 0700 folder; ``text`` opens it for UTF-8 text. On an
+    error (or a kill) ``final`` keeps its previous content.
+    """
     ensure_private_dir(final.parent)
     temp = temp_path_for(final)
+    options: dict[str, Any] = {"encoding": "utf-8", "newline": ""} if text else {}
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            pq.write_table(table, handle, compression="zstd")
+        with os.fdopen(fd, "w" if text else "wb", **options) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, final)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def write_parquet_atomic(table: pa.Table, final: Path) -> Path:
+    """Write ``table`` to ``final`` atomically (see :func:`atomic_write`)."""
+    with atomic_write(final) as handle:
+        pq.write_table(table, handle, compression="zstd")
     return final
 
 

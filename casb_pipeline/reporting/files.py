@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from casb_pipeline.config import ensure_private_dir
-from casb_pipeline.lake.files import temp_path_for
+from casb_pipeline.lake.files import atomic_write
 
 
 def write_text_atomic(final: Path, chunks: Iterable[str]) -> Path:
@@ -16,16 +14,7 @@ def write_text_atomic(final: Path, chunks: Iterable[str]) -> Path:
     A reader (or a crash at any point) sees the previous file or the complete
     new one, never a half-written export.
     """
-    ensure_private_dir(final.parent)
-    temp = temp_path_for(final)
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, final)
-    finally:
-        temp.unlink(missing_ok=True)
+    with atomic_write(final, text=True) as handle:
+        for chunk in chunks:
+            handle.write(chunk)
     return final
