@@ -1,9 +1,11 @@
 """Check-digit algorithms as Polars expressions over candidate columns.
 
-Each function takes a string expression and returns a boolean one. Weighted
-sums are list expressions over the characters of each value (one expression
-whatever the length); only Verhoeff, whose steps do not commute, unrolls a
-fixed number of positions. No Python code runs per row.
+Each function takes a string expression and returns a boolean one. Values of
+the lengths found in practice are read a byte at a time at fixed positions
+(one column operation per position, far cheaper than a list per value);
+longer values fall back to list expressions over their characters. Verhoeff,
+whose steps do not commute, unrolls a fixed number of positions. No Python
+code runs per row.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from functools import cache
 import polars as pl
 
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_PRINTABLE = [chr(code) for code in range(32, 127)]
 
 
 def _digits_list(digits: pl.Expr) -> pl.Expr:
@@ -26,16 +27,41 @@ def _position() -> pl.Expr:
     return pl.int_range(pl.len())
 
 
+# Digit strings up to this many characters are read position by position.
+_UNROLLED_DIGITS = 24
+
+
+def _digit_at(raw: pl.Expr, index: int) -> pl.Expr:
+    """The digit at byte ``index`` of each value (from the right when
+    negative); 0 for any other character and past either end, as in
+    ``_digits_list``."""
+    byte = raw.bin.get(index, null_on_oob=True).cast(pl.Int64)
+    return pl.when(byte.is_between(48, 57)).then(byte - 48).otherwise(0)
+
+
+def _doubled(digit: pl.Expr) -> pl.Expr:
+    """Luhn's doubling: 2d, less 9 when that has two digits."""
+    return digit * 2 - pl.when(digit >= 5).then(9).otherwise(0)
+
+
 def luhn(digits: pl.Expr) -> pl.Expr:
     """Luhn (mod 10): from the right, every second digit is doubled and
     reduced (2d - 9 when 2d > 9); the sum must end in 0."""
+    raw = digits.cast(pl.Binary)
+    unrolled = pl.sum_horizontal(
+        _doubled(_digit_at(raw, -1 - i)) if i % 2 else _digit_at(raw, -1 - i)
+        for i in range(_UNROLLED_DIGITS)
+    )
+    fits = (digits.str.len_bytes() <= _UNROLLED_DIGITS) & (
+        digits.str.len_bytes() == digits.str.len_chars()
+    )
     d = pl.element()
-    doubled = d * 2 - pl.when(d >= 5).then(9).otherwise(0)
-    total = (
-        _digits_list(digits.str.reverse())
-        .list.eval(pl.when(_position() % 2 == 1).then(doubled).otherwise(d).sum())
+    listwise = (
+        _digits_list(pl.when(~fits).then(digits).str.reverse())
+        .list.eval(pl.when(_position() % 2 == 1).then(_doubled(d)).otherwise(d).sum())
         .list.first()
     )
+    total = pl.when(fits).then(unrolled).otherwise(listwise)
     return (total % 10 == 0) & (digits.str.len_chars() >= 2)
 
 
@@ -115,26 +141,32 @@ def _crc32_terms(length: int) -> tuple[int, list[int]]:
 
 
 def crc32(ascii_text: pl.Expr, length: int) -> pl.Expr:
-    """CRC-32 (IEEE, as zlib) of printable-ASCII strings of ``length`` bytes."""
+    """CRC-32 (IEEE, as zlib) of printable-ASCII strings of exactly ``length``
+    bytes; null for other strings."""
     base, terms = _crc32_terms(length)
-    code = pl.element().replace_strict(
-        _PRINTABLE, [ord(c) for c in _PRINTABLE], default=None, return_dtype=pl.Int64
-    )
-    term = (_position() * 256 + code).replace_strict(
-        list(range(len(terms))), terms, default=None, return_dtype=pl.Int64
-    )
-    combined = ascii_text.str.split("").list.eval(term.bitwise_xor()).list.first()
-    return combined ^ base
+    raw = ascii_text.cast(pl.Binary)
+    printable = [code if 32 <= code < 127 else None for code in range(256)]
+    combined = pl.lit(base, dtype=pl.Int64)
+    for i in range(length):
+        code = raw.bin.get(i, null_on_oob=True).cast(pl.Int64)
+        table = [terms[i * 256 + c] if c is not None else None for c in printable]
+        combined = combined.xor(pl.lit(pl.Series(table, dtype=pl.Int64)).gather(code))
+    return pl.when(ascii_text.str.len_bytes() == length).then(combined)
 
 
-def base62_value(text: pl.Expr) -> pl.Expr:
-    """Integer value of a base-62 string (alphabet 0-9, A-Z, a-z)."""
-    digit = pl.element().replace_strict(
-        list(_BASE62), list(range(62)), default=None, return_dtype=pl.Int64
-    )
-    power = (pl.len() - 1 - _position()).cast(pl.Int64)
-    weight = pl.lit(62, dtype=pl.Int64).pow(power)
-    return text.str.split("").list.eval((digit * weight).sum()).list.first()
+def base62_value(text: pl.Expr, width: int) -> pl.Expr:
+    """Integer value of base-62 strings (alphabet 0-9, A-Z, a-z) of exactly
+    ``width`` characters; null for other strings."""
+    raw = text.cast(pl.Binary)
+    digit_of = [None] * 256
+    for value, character in enumerate(_BASE62):
+        digit_of[ord(character)] = value
+    table = pl.lit(pl.Series(digit_of, dtype=pl.Int64))
+    total = pl.lit(0, dtype=pl.Int64)
+    for i in range(width):
+        code = raw.bin.get(i, null_on_oob=True).cast(pl.Int64)
+        total = total * 62 + table.gather(code)
+    return pl.when(text.str.len_bytes() == width).then(total)
 
 
 def github_checksum(token: pl.Expr) -> pl.Expr:
@@ -142,4 +174,4 @@ def github_checksum(token: pl.Expr) -> pl.Expr:
     last six characters are the base-62 CRC-32 of the 30 random ones."""
     random_part = token.str.slice(4, 30)
     check_part = token.str.slice(34, 6)
-    return (token.str.len_chars() == 40) & (crc32(random_part, 30) == base62_value(check_part))
+    return (token.str.len_chars() == 40) & (crc32(random_part, 30) == base62_value(check_part, 6))

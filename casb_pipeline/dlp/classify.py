@@ -76,7 +76,10 @@ def classify(
         accepted = frame.lazy().filter(detector.accept.fill_null(False))
         plans.append(
             _with_context(accepted, detector, window)
-            .with_columns(confidence=detector.level(pl.col("context_hit")).fill_null(0))
+            .with_columns(confidence=detector.confidence)
+            .with_columns(
+                confidence=detector.level(pl.col("context_hit"), pl.col("confidence")).fill_null(0)
+            )
             .filter(pl.col("confidence") >= floor)
             # Each rendering is computed once, then checked against the value
             # and the normalised value in turn (nesting the expressions would

@@ -32,6 +32,24 @@ def test_luhn_agrees_with_reference_on_random_numbers() -> None:
     assert _evaluate(values, checksums.luhn(pl.col("v"))) == [luhn_valid(v) for v in values]
 
 
+def test_luhn_agrees_with_reference_at_every_length() -> None:
+    # Up to 24 digits are read position by position, longer values as lists.
+    values = [
+        "".join(RNG.choices(string.digits, k=length)) for length in range(2, 41) for _ in range(40)
+    ]
+    assert _evaluate(values, checksums.luhn(pl.col("v"))) == [luhn_valid(v) for v in values]
+
+
+def test_luhn_of_empty_and_null_values() -> None:
+    assert _evaluate(["", "0", "00"], checksums.luhn(pl.col("v"))) == [False, False, True]
+    assert (
+        pl.DataFrame({"v": [None]}, schema={"v": pl.String})
+        .select(checksums.luhn(pl.col("v")))
+        .item()
+        is None
+    )
+
+
 def test_mod97_agrees_with_reference_and_accepts_published_ibans() -> None:
     alphabet = string.ascii_uppercase + string.digits
     values = ["".join(RNG.choices(alphabet, k=RNG.randint(15, 34))) for _ in range(3000)]
@@ -62,6 +80,12 @@ def test_crc32_matches_zlib() -> None:
     values = ["".join(RNG.choices(string.ascii_letters + string.digits, k=30)) for _ in range(500)]
     computed = pl.DataFrame({"v": values}).select(checksums.crc32(pl.col("v"), 30))
     assert computed.to_series().to_list() == [zlib.crc32(v.encode()) for v in values]
+
+
+def test_crc32_is_null_for_other_lengths() -> None:
+    values = ["a" * 29, "a" * 31, ""]
+    computed = pl.DataFrame({"v": values}).select(checksums.crc32(pl.col("v"), 30))
+    assert computed.to_series().to_list() == [None, None, None]
 
 
 def test_github_checksum_accepts_real_layout_and_rejects_a_changed_character() -> None:

@@ -77,15 +77,17 @@ class Detector:
             if expression is not None
         )
 
-    def level(self, context_hit: pl.Expr) -> pl.Expr:
-        """Confidence level of each accepted candidate; placeholders, and
-        values introduced as dummies ("the fake SSN ..."), low at most."""
-        raised = self.with_context if self.with_context is not None else self.confidence + 1
-        level = pl.when(context_hit).then(pl.max_horizontal(self.confidence, raised))
-        level = level.otherwise(self.confidence).clip(0, HIGH)
+    def level(self, context_hit: pl.Expr, confidence: pl.Expr) -> pl.Expr:
+        """Confidence level of each accepted candidate, given ``confidence``
+        (this detector's ``confidence``, computed once by the caller);
+        placeholders, and values introduced as dummies ("the fake SSN ..."),
+        low at most."""
+        raised = self.with_context if self.with_context is not None else confidence + 1
+        level = pl.when(context_hit).then(pl.max_horizontal(confidence, raised))
         same_line = BEFORE.str.tail(32).str.extract(r"([^\n]*)$", 1).str.to_lowercase()
         dummy = self.placeholder | same_line.str.contains(DUMMY_WORDS)
-        return pl.when(dummy).then(level.clip(0, LOW)).otherwise(level)
+        highest = pl.when(dummy).then(pl.lit(LOW)).otherwise(pl.lit(HIGH))
+        return level.otherwise(confidence).clip(0, highest)
 
 
 def level(value: int) -> pl.Expr:
