@@ -140,38 +140,36 @@ def _crc32_terms(length: int) -> tuple[int, list[int]]:
     return base, terms
 
 
-def crc32(ascii_text: pl.Expr, length: int) -> pl.Expr:
-    """CRC-32 (IEEE, as zlib) of printable-ASCII strings of exactly ``length``
-    bytes; null for other strings."""
+def crc32(text: pl.Expr, offset: int, length: int) -> pl.Expr:
+    """CRC-32 (IEEE, as zlib) of the ``length`` bytes of each string from
+    byte ``offset``; null unless they are all there and printable ASCII. The
+    bytes are read in place (a sliced copy would be rebuilt at every use)."""
     base, terms = _crc32_terms(length)
-    raw = ascii_text.cast(pl.Binary)
-    printable = [code if 32 <= code < 127 else None for code in range(256)]
+    raw = text.cast(pl.Binary)
     combined = pl.lit(base, dtype=pl.Int64)
     for i in range(length):
-        code = raw.bin.get(i, null_on_oob=True).cast(pl.Int64)
-        table = [terms[i * 256 + c] if c is not None else None for c in printable]
+        table = [terms[i * 256 + code] if 32 <= code < 127 else None for code in range(256)]
+        code = raw.bin.get(offset + i, null_on_oob=True).cast(pl.Int64)
         combined = combined.xor(pl.lit(pl.Series(table, dtype=pl.Int64)).gather(code))
-    return pl.when(ascii_text.str.len_bytes() == length).then(combined)
+    return combined
 
 
-def base62_value(text: pl.Expr, width: int) -> pl.Expr:
-    """Integer value of base-62 strings (alphabet 0-9, A-Z, a-z) of exactly
-    ``width`` characters; null for other strings."""
+def base62_value(text: pl.Expr, offset: int, width: int) -> pl.Expr:
+    """Integer value of the ``width`` base-62 characters (0-9, A-Z, a-z) of
+    each string from byte ``offset``; null unless they are all there."""
     raw = text.cast(pl.Binary)
-    digit_of = [None] * 256
+    digit_of: list[int | None] = [None] * 256
     for value, character in enumerate(_BASE62):
         digit_of[ord(character)] = value
     table = pl.lit(pl.Series(digit_of, dtype=pl.Int64))
     total = pl.lit(0, dtype=pl.Int64)
     for i in range(width):
-        code = raw.bin.get(i, null_on_oob=True).cast(pl.Int64)
+        code = raw.bin.get(offset + i, null_on_oob=True).cast(pl.Int64)
         total = total * 62 + table.gather(code)
-    return pl.when(text.str.len_bytes() == width).then(total)
+    return total
 
 
 def github_checksum(token: pl.Expr) -> pl.Expr:
     """Classic GitHub tokens (``ghp_`` + 30 random + 6 check characters): the
     last six characters are the base-62 CRC-32 of the 30 random ones."""
-    random_part = token.str.slice(4, 30)
-    check_part = token.str.slice(34, 6)
-    return (token.str.len_chars() == 40) & (crc32(random_part, 30) == base62_value(check_part, 6))
+    return (token.str.len_chars() == 40) & (crc32(token, 4, 30) == base62_value(token, 34, 6))

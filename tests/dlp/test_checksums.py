@@ -78,14 +78,16 @@ def test_verhoeff_accepts_check_digits_and_rejects_single_digit_changes() -> Non
 
 def test_crc32_matches_zlib() -> None:
     values = ["".join(RNG.choices(string.ascii_letters + string.digits, k=30)) for _ in range(500)]
-    computed = pl.DataFrame({"v": values}).select(checksums.crc32(pl.col("v"), 30))
+    computed = pl.DataFrame({"v": values}).select(checksums.crc32(pl.col("v"), 0, 30))
     assert computed.to_series().to_list() == [zlib.crc32(v.encode()) for v in values]
+    padded = pl.DataFrame({"v": [f"ab{v}cd" for v in values]})
+    assert padded.select(checksums.crc32(pl.col("v"), 2, 30)).equals(computed)
 
 
-def test_crc32_is_null_for_other_lengths() -> None:
-    values = ["a" * 29, "a" * 31, ""]
-    computed = pl.DataFrame({"v": values}).select(checksums.crc32(pl.col("v"), 30))
-    assert computed.to_series().to_list() == [None, None, None]
+def test_crc32_is_null_when_bytes_are_missing_or_not_printable() -> None:
+    values = ["a" * 29, "", "a" * 10 + "\t" + "a" * 19, "a" * 12 + "é" + "a" * 16]
+    computed = pl.DataFrame({"v": values}).select(checksums.crc32(pl.col("v"), 0, 30))
+    assert computed.to_series().to_list() == [None, None, None, None]
 
 
 def test_github_checksum_accepts_real_layout_and_rejects_a_changed_character() -> None:

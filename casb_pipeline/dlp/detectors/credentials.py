@@ -91,6 +91,9 @@ def jwt() -> Detector:
     return Detector(
         id="jwt",
         scanner="tokens",
+        # Of the token shapes, only the JWT's starts with "eyJ" (base64 of
+        # '{"'); decoding headers is too costly to try on every token.
+        prefilter=VALUE.str.starts_with("eyJ"),
         accept=algorithm.is_not_null(),
         confidence=choose(signed, HIGH, MEDIUM),
         placeholder=signature.is_in(SAMPLE_JWT_SIGNATURES),
@@ -118,6 +121,7 @@ def database_url() -> Detector:
     return Detector(
         id="database_connection_string",
         scanner="tokens",
+        prefilter=VALUE.str.contains("://", literal=True) | VALUE.str.starts_with("jdbc:"),
         accept=shape(r"(?:[a-z0-9+]+://|jdbc:).+") & password.is_not_null(),
         confidence=level(HIGH),
         placeholder=_weak_password(password, user),
