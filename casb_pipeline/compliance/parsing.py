@@ -29,7 +29,6 @@ from casb_pipeline.compliance.timestamps import parse_timestamp
 
 T = TypeVar("T")
 Converter = Callable[[Any], Any]
-RAW_FIELD = "_raw"
 
 
 class InvalidField(ValueError):

@@ -317,12 +317,6 @@ def build_chat(world: World, index: int, appended: tuple[tuple[int, str], ...] =
     return _Builder(world, index).build(appended)
 
 
-def message_ordinal(world: World, message_id: str) -> tuple[int, int] | None:
-    """(chat index, ordinal) encoded in a message id."""
-    number = world.codec.decode("claude_chat_msg_", message_id)
-    return None if number is None else (number >> 12, number & 0xFFF)
-
-
 def owner_chat(world: World, prefix: str, item_id: str) -> int | None:
     """The chat index encoded in a chat file, generated file or artifact version id."""
     number = world.codec.decode(prefix, item_id)

@@ -46,7 +46,6 @@ KINDS: dict[str, tuple[str, str]] = {
     "pptx_text": ("pptx", PPTX_MIME),
     "pdf_text": ("pdf", "application/pdf"),
 }
-TEXT_KINDS = frozenset({"txt", "md", "csv", "json", "py", "yaml", "env"})
 EXTRACTED_KINDS = frozenset({"docx_text", "pptx_text", "pdf_text"})
 NESTED_MEMBER = "archive/inner.zip"
 XLSX_SHEETS = ("Summary", "Data", "Vendors")
@@ -76,11 +75,6 @@ def locations(kind: str) -> tuple[str | None, ...]:
     if kind == "png":
         return ()
     return (None,)
-
-
-def holds_multiline(kind: str) -> bool:
-    """Whether a value with line breaks survives verbatim in a file of ``kind``."""
-    return kind != "json"
 
 
 @dataclass(frozen=True)

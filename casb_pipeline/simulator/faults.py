@@ -26,7 +26,6 @@ FAULT_KINDS: tuple[str, ...] = (
     "malformed",
     "bad_md5",
 )
-STATUS_FAULTS = frozenset({"429", "500", "502", "503", "500_no_retry"})
 
 
 def applicable(kind: str, *, streamed: bool) -> bool:
