@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dagster as dg
-
 from tests.extraction.conftest import ANCHOR, STAGED, Pipeline, assert_matches_simulator
 
 
@@ -48,32 +46,3 @@ def test_extraction_survives_a_fault_storm(pipeline: Pipeline) -> None:
         if "retries" in event.materialization.metadata
     ]
     assert sum(retries) > 0
-
-
-def test_asset_graph_snapshot(pipeline: Pipeline) -> None:
-    defs = pipeline.definitions()
-    graph = defs.resolve_asset_graph()
-    groups = {
-        k.to_user_string(): graph.get(k).group_name
-        for k in graph.get_all_asset_keys()
-        if graph.get(k).group_name in ("extract", "warehouse")
-    }
-    assert groups == {
-        "organizations": "extract",
-        "users": "extract",
-        "activities": "extract",
-        "chats": "extract",
-        "chat_messages": "extract",
-        "chat_files": "extract",
-        "generated_files": "extract",
-        "artifacts": "extract",
-        "projects": "extract",
-        "project_attachments": "extract",
-        "project_collaborators": "extract",
-        "deletion_sweep": "extract",
-        "warehouse": "warehouse",
-    }
-    partitioned = {name for name in groups if graph.get(dg.AssetKey(name)).partitions_def}
-    assert partitioned == set(groups) - {"organizations", "users", "deletion_sweep", "warehouse"}
-    assert [s.name for s in defs.schedules] == ["hourly_recent_partitions"]
-    assert isinstance(defs.resources["lake"], dg.ConfigurableResource)
