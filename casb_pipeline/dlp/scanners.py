@@ -150,6 +150,8 @@ EMAIL = Scanner(
     rf"(?P<v>{_EMAIL_START}[A-Za-z]{{2,24}})(?P<post>[^A-Za-z0-9@._%+\-]|$)"
     rf"|(?P<w>{_EMAIL_START}(?:{_LONGEST_FIRST}|[A-Za-z]{{2}}))",
     row_filter="@",
+    # Nearly every text with an "@" holds an address.
+    dense=True,
 )
 
 # A password (or secret) assigned in code or configuration: the value inside
@@ -179,6 +181,8 @@ AWS_SECRET = Scanner(
     "aws_secret",
     r"(?P<pre>^|[^A-Za-z0-9/+=])(?P<v>[A-Za-z0-9/+]{40})(?P<post>[^A-Za-z0-9/+=]|$)",
     row_filter=r"(?i)aws|amazon|AKIA|ASIA",
+    # Texts that mention AWS mostly hold some forty-character run.
+    dense=True,
 )
 
 
