@@ -54,9 +54,12 @@ def locate(
         texts = texts.filter(pl.col("text").str.contains(pattern))
     piece = pl.col("piece")
     k = pl.col("k")
-    tail = pl.col("tail")
     length = pl.col("length")
     offset = pl.col("offset")
+
+    def tail(column: str) -> pl.Expr:
+        return pl.col(column).str.tail(window)
+
     return (
         texts.select("row", piece=text.str.replace_all(pattern, template).str.split(MARK))
         .filter(piece.list.len() > 1)
@@ -64,23 +67,19 @@ def locate(
         # position in the exploded column minus that of the row's first piece.
         .with_columns(first=piece.list.len().cum_sum() - piece.list.len())
         .explode("piece")
-        .with_columns(k=pl.int_range(pl.len(), dtype=pl.Int64) - pl.col("first"))
         .with_columns(
+            k=pl.int_range(pl.len(), dtype=pl.Int64) - pl.col("first"),
             length=piece.str.len_chars().cast(pl.Int64),
-            tail=piece.str.tail(window),
-            after=piece.str.head(window).shift(-1),
         )
         .with_columns(offset=length.cum_sum() - length)
+        # Neighbouring pieces are shifted alongside before the gaps are
+        # dropped; only values then get their surroundings cut to size.
         .with_columns(
             start=offset - pl.when(k == 0).then(offset).forward_fill(),
-            before=pl.concat_str(
-                [
-                    pl.when(k >= 3).then(tail.shift(3)),
-                    pl.when(k >= 2).then(tail.shift(2)),
-                    tail.shift(1),
-                ],
-                ignore_nulls=True,
-            ),
+            gap_before=piece.shift(1),
+            value_before=pl.when(k >= 2).then(piece.shift(2)),
+            gap_before_that=pl.when(k >= 3).then(piece.shift(3)),
+            gap_after=piece.shift(-1),
         )
         .filter(k % 2 == 1)
         .select(
@@ -88,7 +87,10 @@ def locate(
             "start",
             end=pl.col("start") + length,
             value="piece",
-            before=pl.col("before").str.tail(window),
-            after="after",
+            before=pl.concat_str(
+                [tail("gap_before_that"), tail("value_before"), tail("gap_before")],
+                ignore_nulls=True,
+            ).str.tail(window),
+            after=pl.col("gap_after").str.head(window),
         )
     )
