@@ -1,7 +1,7 @@
 """Snapshot of the asset graph: keys, groups, kinds, partitions, pools, parents, checks,
 jobs and schedules. A change to the graph shows up here in review.
 
-Regenerate after an intended change: ``UPDATE_GRAPH_SNAPSHOT=1 pytest tests/test_asset_graph.py``.
+Regenerate after an intended change: ``UPDATE_GRAPH_SNAPSHOT=1 pytest tests/test_definitions_graph.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import dagster as dg
 from assets.definitions import build_definitions
 from casb_pipeline.config import Settings
 
-SNAPSHOT = Path(__file__).with_name("asset_graph.json")
+SNAPSHOT = Path(__file__).with_name("definitions_graph.json")
 
 
 def graph_snapshot(defs: dg.Definitions) -> dict[str, Any]:
