@@ -20,8 +20,9 @@ NEUTRAL = "#4a6572"
 
 WIDTH = 720
 ROW_HEIGHT = 26
-LABEL_WIDTH = 230
+LABEL_WIDTH = 300
 VALUE_GUTTER = 60
+MAX_SHOWN_LABEL = 44  # characters of 12 px text that fit LABEL_WIDTH
 COLUMN_CHART_HEIGHT = 260
 MAX_COLUMN_WIDTH = 48
 AXIS_HEIGHT = 40
@@ -42,6 +43,15 @@ class Bar:
     @property
     def text(self) -> str:
         return f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"
+
+    @property
+    def shown_label(self) -> str:
+        """The label as drawn beside a row: a long one keeps its start and its end (ids
+        differ at the end); the whole label stays in the bar's title and data-label."""
+        if len(self.label) <= MAX_SHOWN_LABEL:
+            return self.label
+        head = (MAX_SHOWN_LABEL - 1) // 2
+        return self.label[:head] + "…" + self.label[-(MAX_SHOWN_LABEL - 1 - head) :]
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def write_exports(
     result = ExportResult()
     release = product_version()
     with open_marts(warehouse) as marts:
-        marts.require((*MARTS, "stg_users", "stg_projects"))
+        marts.require((*MARTS, "stg_users", "project_exposure"))
         counted = _Counter()
         result.paths["findings"] = write_text_atomic(
             out_dir / FINDINGS_FILE,

@@ -2,8 +2,10 @@
 
 Charts are inline SVG drawn by the template from :mod:`charts` geometry; the
 page carries no script, and its Content-Security-Policy forbids loading
-anything, so it opens the same offline and cannot phone home. Every value
-goes through Jinja's autoescaping (names and filenames are user data).
+anything, so it opens the same offline and cannot phone home. Objects are
+named by id (never by the names users gave them, which may hold the values the
+findings are about); every value goes through Jinja's autoescaping (emails and
+reasons are user data too).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ One event per row of the ``findings`` mart, describing its current state:
 an open finding is a *Create* activity with status *New*; a resolved or
 allowlisted one a *Close* activity with status *Resolved* or *Suppressed*
 (the mart's resolution in ``status_detail``). Only the masked rendering and
-the keyed fingerprint of the value appear, never the value.
+the keyed fingerprint of the value appear, never the value; objects are named by id,
+and a location keeps its structure without the member and sheet names users chose.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from casb_pipeline.reporting.locations import shown_part
 from casb_pipeline.reporting.marts import epoch_millis
 
 OCSF_VERSION = "1.3.0"
@@ -121,7 +123,7 @@ def _description(row: Mapping[str, Any]) -> str:
 
 def _resources(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     owner = _fields(uid=row.get("user_id"), email_addr=row.get("user_email"))
-    location = _fields(part=row.get("part"), start=row.get("start"), end=row.get("end"))
+    location = _fields(part=shown_part(row.get("part")), start=row.get("start"), end=row.get("end"))
     resources = [_fields(uid=row["source_id"], type=row["source_type"], owner=owner, data=location)]
     for key, kind in (("chat_id", "chat"), ("project_id", "project")):
         if row.get(key) and row.get(key) != row["source_id"]:

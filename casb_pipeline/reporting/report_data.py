@@ -10,8 +10,7 @@ from casb_pipeline.reporting.charts import SEVERITY_COLORS, Chart, day_columns, 
 from casb_pipeline.reporting.marts import SEVERITIES, MartReader, action_list_sql
 
 TOP_N = 10
-MAX_LABEL = 32
-REPORT_TABLES = ("findings", "posture_report", "user_risk", "action_list", "stg_projects")
+REPORT_TABLES = ("findings", "posture_report", "user_risk", "action_list", "project_exposure")
 
 _OPEN_BY_SEVERITY = "select severity, count(*) from findings where status = 'open' group by 1"
 _BY_DAY = (
@@ -25,43 +24,18 @@ _TOP_USERS = (
     "select coalesce(user_email, user_id, 'unknown user'), risk_score from user_risk "
     "where risk_score > 0 order by risk_score desc, 1 limit ?"
 )
-# A project whose name itself holds a finding is shown by id, never by name.
+# Projects by id, never by name: a name is user content and may hold the very values the
+# findings are about (in whichever part the finding's location names).
 _TOP_PROJECTS = """
-with open_findings as (
-    select project_id, count(*) as open_count
-    from findings
-    where status = 'open' and project_id is not null
-    group by 1
-),
-name_hits as (
-    select distinct coalesce(project_id, source_id) as project_id
-    from findings
-    where source_type = 'project' and part ilike 'name%'
-),
-labelled as (
-    select
-        o.project_id,
-        case
-            when p.name is null or p.name = '' or h.project_id is not null then o.project_id
-            else p.name
-        end as name,
-        case when p.is_private = false then ' (org-visible)' else '' end as visibility,
-        o.open_count
-    from open_findings as o
-    left join stg_projects as p on p.id = o.project_id
-    left join name_hits as h on h.project_id = o.project_id
-)
 select
-    -- two projects of one name are told apart by the end of their ids
-    name
-    || case
-        when count(*) over (partition by name) > 1 and name <> project_id
-            then ' …' || right(project_id, 6)
-        else ''
-    end
-    || visibility as label,
-    open_count
-from labelled
+    findings.project_id
+    || case when coalesce(exposure.org_visible, false) then ' (org-visible)' else '' end
+        as label,
+    count(*) as open_count
+from findings
+left join project_exposure as exposure on exposure.project_id = findings.project_id
+where findings.status = 'open' and findings.project_id is not null
+group by all
 order by open_count desc, label
 limit ?
 """
@@ -101,10 +75,6 @@ class ReportData:
     actions: list[dict[str, Any]]
     actions_total: int
     detectors: list[dict[str, Any]]
-
-
-def short_label(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def collect_report(marts: MartReader, *, table_limit: int = 500) -> ReportData:
@@ -152,11 +122,11 @@ def _charts(marts: MartReader) -> list[Chart]:
         row_chart(
             "top-users",
             f"Top {TOP_N} users by risk score",
-            [(short_label(str(u)), float(score)) for u, score in marts.tuples(_TOP_USERS, [TOP_N])],
+            [(str(user), float(score)) for user, score in marts.tuples(_TOP_USERS, [TOP_N])],
         ),
         row_chart(
             "top-projects",
             f"Top {TOP_N} projects by open findings",
-            [(short_label(str(p)), int(n)) for p, n in marts.tuples(_TOP_PROJECTS, [TOP_N])],
+            [(str(label), int(n)) for label, n in marts.tuples(_TOP_PROJECTS, [TOP_N])],
         ),
     ]

@@ -1,6 +1,9 @@
 -- One row per posture check and subject, like a CASB posture view. `detail` is a
 -- sentence for a person; it quotes ids, emails, counts and masked renderings only
 -- (never names, titles or filenames: those are user content and may hold the values).
+-- The text step's reasons name locations inside files (`member:<path>`, `sheet:<name>`,
+-- chained with `!`): the path or name, up to the next `!`, `: `, `; `, ` ratio ` or the
+-- end, becomes `…` (`member:…: encrypted ZIP member (password-protected)`).
 --
 -- check_id                          subject             severity
 -- org_visible_project_sensitive     project             its worst open finding
@@ -377,7 +380,12 @@ final as (
         subject_id,
         ['low', 'medium', 'high', 'critical'][severity_level] as severity,
         severity_level,
-        detail,
+        regexp_replace(
+            detail,
+            '\b(member|sheet):.*?(!|: | overall ratio | ratio |; |\.?$)',
+            '\1:…\2',
+            'g'
+        ) as detail,
         finding_ids,
         len(finding_ids) as finding_count,
         organization_id

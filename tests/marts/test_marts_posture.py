@@ -311,6 +311,38 @@ def test_uploads_not_scanned_files_never_scanned_and_quarantined_objects(
     )
 
 
+def test_member_and_sheet_names_in_reasons_are_left_out(lake: FixtureLake) -> None:
+    _people(lake)
+    lake.chat("c1", "alice")
+    lake.message("m1", "c1", files=("f_zip", "f_bomb"))
+    encrypted = (
+        "member:Q3 deals.zip!member:Acme 4111.xlsx!sheet:Payroll: corrupt XLSX; "
+        "member:Salaries Acme.pdf: encrypted ZIP member (password-protected)"
+    )
+    lake.coverage("chat_file", "f_zip", "quarantined", encrypted)
+    lake.coverage("chat_file", "f_bomb", "quarantined", "zip bomb: member:Acme.bin ratio 900 > 100")
+    lake.quarantine("f_zip", "texts", "member:Acme notes.txt")
+    warehouse = lake.build()
+    details = {
+        (r["check_id"], r["subject_id"]): r["detail"]
+        for r in warehouse.rows("select * from posture_report")
+    }
+    assert details == {
+        ("upload_not_scanned", "f_zip"): (
+            "Uploaded file (png, 2048 bytes) was quarantined by the text step: "
+            "member:…!member:…!sheet:…: corrupt XLSX; member:…: encrypted ZIP member "
+            "(password-protected)."
+        ),
+        ("upload_not_scanned", "f_bomb"): (
+            "Uploaded file (png, 2048 bytes) was quarantined by the text step: "
+            "zip bomb: member:… ratio 900 > 100."
+        ),
+        ("object_quarantined", "f_zip"): (
+            f"Quarantined by texts on {ago(days=1).date().isoformat()}: member:…"
+        ),
+    }
+
+
 def test_no_never_scanned_files_before_the_text_step_has_run(lake: FixtureLake) -> None:
     _people(lake)
     lake.chat("c1", "alice")

@@ -15,14 +15,28 @@ from tests.marts.lake_builder import FixtureLake, Hit, ago
 RAW_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
 RAW_CARD = "4111 1111 1111 1111"
 RAW_TOKEN = "ghp_R4wT0kenValue0123456789abcdefABCDEF"
-PLANTED = (RAW_AWS_SECRET, RAW_CARD, RAW_TOKEN)
+RAW_PARTNER_CARD = "6011474216019555"
+PLANTED = (RAW_AWS_SECRET, RAW_CARD, RAW_TOKEN, RAW_PARTNER_CARD)
 
 HOSTILE_NAME = '<script>alert("x")</script> & "plans"'
+PARTNER_NAME = f"Partner deals {RAW_PARTNER_CARD}"
+# Names users chose: of projects, archive members and sheets (in finding locations and in
+# the text step's reasons), and of chats and files as the fixture lake names them.
+USER_CHOSEN = (
+    "alert(",
+    "Partner deals",
+    "Onboarding",
+    "Salaries Acme",
+    "Acme payroll",
+    "chat claude_chat_",
+    "claude_file_h1.pdf",
+)
 HOSTILE_EMAIL = 'o"brien<b>@example.com'
 
 OPEN_PROJECT = "claude_proj_open"
 SECRET_NAME_PROJECT = "claude_proj_secretname"
 TWIN_PROJECTS = ("claude_proj_twin_a00001", "claude_proj_twin_b00002")
+PARTNER_PROJECT = "claude_proj_partner"
 
 
 class ReportLake(FixtureLake):
@@ -121,10 +135,40 @@ def build_report_warehouse(data_dir: Path) -> Path:
             [Hit("iban", f"iban-{project_id}", part="description")],
         )
 
+    # An org-visible project with the same card in its name and its description: the
+    # finding's location is the description, and the name must still never be shown.
+    lake.named_project(
+        PARTNER_PROJECT,
+        "user_bob",
+        name=PARTNER_NAME,
+        description=f"card {RAW_PARTNER_CARD}",
+        is_private=False,
+    )
+    lake.scan(
+        "project",
+        PARTNER_PROJECT,
+        ago(days=1),
+        [
+            Hit("credit_card_number", "partner-card", part="name", start=14),
+            Hit("credit_card_number", "partner-card", part="description", start=5),
+        ],
+    )
+
     # Bob: a medium finding in a chat of the open project, and an unscannable upload.
     lake.chat("claude_chat_bob", "user_bob", email="bob@example.com", project_id=OPEN_PROJECT)
     lake.message("claude_chat_msg_b1", "claude_chat_bob", files=("claude_file_png",))
     lake.scan("chat_message", "claude_chat_msg_b1", ago(days=3), [Hit("iban", "iban-1")])
     lake.coverage("chat_file", "claude_file_png", "not_scanned", "image without text layer")
+    # An archive: a finding in a sheet of one member, another member encrypted.
+    lake.message("claude_chat_msg_b2", "claude_chat_bob", files=("claude_file_zip",))
+    lake.scan(
+        "chat_file",
+        "claude_file_zip",
+        ago(days=2),
+        [Hit("iban", "iban-zip", part="member:Salaries Acme.xlsx!sheet:Acme payroll")],
+    )
+    encrypted = "member:Salaries Acme.pdf: encrypted ZIP member (password-protected)"
+    lake.coverage("chat_file", "claude_file_zip", "quarantined", encrypted)
+    lake.quarantine("claude_file_zip", "texts", encrypted)
     lake.quarantine("claude_file_broken", "chat_files", "download failed its checksum")
     return lake.build().path

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from casb_pipeline.reporting.charts import SEVERITY_COLORS, day_columns, row_chart
+from casb_pipeline.reporting.charts import (
+    MAX_SHOWN_LABEL,
+    SEVERITY_COLORS,
+    day_columns,
+    row_chart,
+)
 
 
 def test_row_bars_are_proportional_and_the_longest_fills_the_span() -> None:
@@ -47,3 +52,12 @@ def test_a_short_history_still_shows_a_week() -> None:
     assert chart.ticks[0].label == "2026-01-04"
     (bar,) = chart.bars
     assert bar.width <= 48 and bar.x > chart.width / 2  # one narrow column, at the end
+
+
+def test_a_long_label_keeps_its_start_and_end_when_drawn() -> None:
+    long_id = "claude_proj_01Wc5Rt8Yu2Io4Pa7Sd3Fg6H (org-visible)"
+    short, long = row_chart("c", "t", [("claude_proj_x", 2), (long_id, 1)]).bars
+    assert short.shown_label == "claude_proj_x"
+    assert long.label == long_id  # whole in the bar's title and data-label
+    assert long.shown_label == "claude_proj_01Wc5Rt8Y…7Sd3Fg6H (org-visible)"
+    assert len(long.shown_label) == MAX_SHOWN_LABEL

@@ -76,3 +76,5 @@ def test_related_chat_and_project_are_extra_resources(exported: Exported) -> Non
     on_project = by_source[OPEN_PROJECT]
     assert [r["type"] for r in on_project] == ["project"]  # the project is the source itself
     assert on_project[0]["data"]["part"] == "description"
+    in_archive = by_source["claude_file_zip"][0]
+    assert in_archive["data"]["part"] == "member:…!sheet:…"  # names users chose, left out
