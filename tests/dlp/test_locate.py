@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
 import polars as pl
 
+from casb_pipeline.dlp import synthetic
 from casb_pipeline.dlp.candidates import find_candidates
 from casb_pipeline.dlp.locate import locate
-from casb_pipeline.dlp.scanners import Scanner
+from casb_pipeline.dlp.scanners import TOKENS, Scanner
 
 DIGITS = r"(?-u)(?P<v>\b[0-9]{4}\b)"
 
@@ -67,3 +70,39 @@ def test_a_pass_row_filter_skips_rows_without_it() -> None:
     found = find_candidates(frame, passes, window=5)
     assert found["digits"]["row"].to_list() == [0]
     assert found["all"]["row"].to_list() == [0, 1]
+
+
+def _token_texts() -> list[str]:
+    """Tokens and connection URLs side by side, nested and glued together."""
+    rng = random.Random(8)
+    url = "{}://app:{}@db-{}.corp:5432/app"
+    schemes = ["postgres", "mysql", "redis", "mongodb+srv", "amqps"]
+    makers = [
+        lambda: synthetic.github_token(rng),
+        lambda: synthetic.openai_api_key(rng),
+        lambda: synthetic.slack_token(rng),
+        lambda: synthetic.jwt(rng),
+        lambda: url.format(rng.choice(schemes), synthetic.password(rng), rng.randint(1, 9)),
+        lambda: url.format("postgres", synthetic.github_token(rng), 1),
+        lambda: "mysql://a:b@redis://c:d@h",
+        lambda: synthetic.private_key(rng) + " " + url.format("redis", "pw", 2),
+        lambda: rng.choice(["config", "DATABASE_URL=", "token:", "見る", "é"]),
+    ]
+    separators = [" ", "", "\n", ", ", "-", "/", "'"]
+    texts = []
+    for _ in range(1500):
+        parts = [rng.choice(makers)() for _ in range(rng.randint(1, 6))]
+        texts.append("".join(part + rng.choice(separators) for part in parts))
+    return texts
+
+
+def test_a_pass_split_into_parts_finds_what_its_whole_pattern_finds() -> None:
+    texts = _token_texts()
+    frame = pl.DataFrame({"row": pl.Series(range(len(texts)), dtype=pl.UInt32), "text": texts})
+    whole = locate(frame.lazy(), TOKENS.pattern, window=64).collect()
+    split = find_candidates(frame, [TOKENS], window=64)["tokens"]
+    assert split.equals(whole)
+    # Both kinds of part do meet within the window, and overlap, in this corpus.
+    urls = whole.filter(pl.col("value").str.contains("://[^:]*:[^@]*@"))
+    assert urls.filter(pl.col("before").str.contains(r"gh[a-z]_|sk-|xox")).height > 0
+    assert urls.filter(pl.col("value").str.contains("ghp_")).height > 0
