@@ -49,6 +49,29 @@ def _with_context(frame: pl.LazyFrame, detector: Detector, window: int) -> pl.La
     )
 
 
+def _cheap_filters(
+    candidates: dict[str, pl.DataFrame], detectors: list[Detector], floors: dict[str, int]
+) -> dict[int, pl.Series]:
+    """Which candidates of its pass each detector (by position) looks at: its
+    ``prefilter``, and its ``at_most`` against its floor. The conditions of
+    one pass are evaluated in one query, so the parts they share (digit
+    counts, letters) are computed once."""
+    conditions: dict[str, dict[str, pl.Expr]] = {}
+    for position, detector in enumerate(detectors):
+        floor = max(1, floors.get(detector.id, 1))
+        condition = detector.prefilter
+        if detector.at_most is not None and floor > 1:
+            capped = detector.at_most >= floor
+            condition = capped if condition is None else condition & capped
+        if condition is not None and detector.scanner in candidates:
+            conditions.setdefault(detector.scanner, {})[str(position)] = condition
+    masks = pl.collect_all(
+        [candidates[scanner].lazy().select(**named) for scanner, named in conditions.items()],
+        engine="in-memory",
+    )
+    return {int(name): mask.get_column(name) for mask in masks for name in mask.columns}
+
+
 def classify(
     candidates: dict[str, pl.DataFrame],
     detectors: list[Detector],
@@ -62,14 +85,13 @@ def classify(
     over all candidates of the detector's pass.
     """
     floors = floors or {}
+    kept = _cheap_filters(candidates, detectors, floors)
     plans = []
     for priority, detector in enumerate(detectors):
         floor = max(1, floors.get(detector.id, 1))
         frame = candidates.get(detector.scanner)
-        if frame is not None and detector.prefilter is not None:
-            frame = frame.filter(detector.prefilter)
-        if frame is not None and detector.at_most is not None and floor > 1:
-            frame = frame.filter(detector.at_most >= floor)
+        if frame is not None and priority in kept:
+            frame = frame.filter(kept[priority])
         if frame is None or frame.is_empty():
             continue
         detector_id = pl.lit(detector.id)
