@@ -23,8 +23,12 @@ def pii_records(matches: pl.DataFrame, window: int, min_types: int) -> pl.DataFr
     previous_end = previous_reach()
     new_cluster = previous_end.is_null() | (pl.col("start") - previous_end > window)
     clusters = parts.with_columns(cluster=new_cluster.cast(pl.UInt32).cum_sum())
+    # Most clusters are a lone value: only those with enough values to hold
+    # enough kinds are aggregated.
+    large = clusters.group_by("cluster").len().filter(pl.col("len") >= min_types)
     records = (
-        clusters.group_by("row", "cluster")
+        clusters.join(large, on="cluster", how="semi")
+        .group_by("row", "cluster")
         .agg(
             start=pl.col("start").min(),
             end=pl.col("end").max(),
