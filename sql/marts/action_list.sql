@@ -2,13 +2,20 @@
 -- `proposed`; `casb-pipeline actions execute` carries out the API-backed ones on request.
 --
 -- action_type                    target              proposed for
--- rotate_credential              credential          each credential (fingerprint) that is
---                                (fingerprint)       open, or whose chat its user deleted
---                                                    (deleting does not revoke it)
+-- rotate_credential              credential          each credential (fingerprint) found,
+--                                (fingerprint)       open or resolved in any way: deleting
+--                                                    the chat, file or project (by its user,
+--                                                    through the API, by retention) or editing
+--                                                    the value out does not revoke a key that
+--                                                    was exposed. Only the allowlist ends it:
+--                                                    not proposed once the credential's latest
+--                                                    sighting, anywhere, was allowlisted
 -- restrict_app_access_for_user   user                repeated critical uploads (below), and
---                                                    critical findings kept coming on a later
---                                                    day than the upload that crossed that
---                                                    threshold
+--                                                    critical findings kept coming: first seen
+--                                                    on a later day than the upload that
+--                                                    crossed that threshold (the N-th file,
+--                                                    by its first critical finding), and
+--                                                    outside the files counted up to it
 -- block_uploads_for_user         user                critical findings (not ignored) in at
 --                                                    least posture_thresholds
 --                                                    .repeated_critical_uploads of the user's
@@ -65,6 +72,16 @@ removable as (
     where is_credential or severity_level >= 3
 ),
 
+-- credentials whose latest sighting (in any object) the allowlist matched: rotated and
+-- acknowledged, or known not to be live
+allowlisted_credentials as (
+    select fingerprint
+    from findings
+    where is_credential
+    group by fingerprint
+    having first(allowlisted order by last_seen_at desc, allowlisted desc)
+),
+
 rotate_credential as (
     select
         'rotate_credential' as action_type,
@@ -80,8 +97,11 @@ rotate_credential as (
             coalesce(string_agg(distinct user_email, ', ' order by user_email), 'unknown users'),
             strftime(min(first_seen_at) at time zone 'UTC', '%Y-%m-%d'),
             case
-                when bool_or(resolution = 'deleted_by_user')
-                    then '; the chat was deleted, which does not revoke it'
+                when bool_or(status = 'resolved')
+                    then format(
+                        '; {} of them deleted or edited since, which does not revoke it',
+                        count(distinct source_id) filter (where status = 'resolved')
+                    )
                 else ''
             end
         ) as reason,
@@ -90,7 +110,9 @@ rotate_credential as (
         first(user_id order by first_seen_at) as user_id,
         any_value(organization_id) as organization_id
     from findings
-    where is_credential and (status = 'open' or resolution = 'deleted_by_user')
+    where is_credential
+        and status <> 'ignored'
+        and fingerprint not in (select fingerprint from allowlisted_credentials)
     group by fingerprint
 ),
 
@@ -204,14 +226,25 @@ notify_owner as (
 ),
 
 critical_uploads as (
-    select
-        findings.*,
-        row_number() over (partition by user_id order by first_seen_at, finding_id) as nth
+    select *
     from findings
     where severity = 'critical'
         and status <> 'ignored'
         and source_type = 'chat_file'
         and user_id is not null
+),
+
+-- each user's uploaded files with critical findings, numbered by their first one
+critical_files as (
+    select
+        user_id,
+        source_id,
+        row_number() over (
+            partition by user_id order by min(first_seen_at), source_id
+        ) as nth,
+        min(first_seen_at) as first_critical_at
+    from critical_uploads
+    group by user_id, source_id
 ),
 
 block_uploads_for_user as (
@@ -242,14 +275,20 @@ block_uploads_for_user as (
         >= any_value(thresholds.repeated_critical_uploads)
 ),
 
--- the day a user's uploads crossed the blocking threshold
+-- the day a user's uploads crossed the blocking threshold: that of the N-th file
 block_crossed as (
     select
-        critical_uploads.user_id,
-        (critical_uploads.first_seen_at at time zone 'UTC')::date as crossed_on
-    from critical_uploads, thresholds
-    where critical_uploads.nth = thresholds.repeated_critical_uploads
-        and critical_uploads.user_id in (select target_id from block_uploads_for_user)
+        critical_files.user_id,
+        (critical_files.first_critical_at at time zone 'UTC')::date as crossed_on
+    from critical_files, thresholds
+    where critical_files.nth = thresholds.repeated_critical_uploads
+),
+
+-- the files counted up to the crossing: what they hold led to the block, not past it
+counted_files as (
+    select critical_files.user_id, critical_files.source_id
+    from critical_files, thresholds
+    where critical_files.nth <= thresholds.repeated_critical_uploads
 ),
 
 restrict_app_access_for_user as (
@@ -273,9 +312,14 @@ restrict_app_access_for_user as (
         any_value(findings.organization_id) as organization_id
     from findings
     inner join block_crossed on block_crossed.user_id = findings.user_id
+    left join counted_files
+        on counted_files.user_id = findings.user_id
+        and counted_files.source_id = findings.source_id
+        and findings.source_type = 'chat_file'
     where findings.severity = 'critical'
         and findings.status <> 'ignored'
         and (findings.first_seen_at at time zone 'UTC')::date > block_crossed.crossed_on
+        and counted_files.source_id is null
     group by findings.user_id
 ),
 

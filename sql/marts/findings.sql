@@ -20,6 +20,8 @@
 --                               scan ran.
 --   ignored  / allowlisted      the DLP allowlist matched it (at its latest sighting).
 --   open                        otherwise.
+-- allowlisted: the DLP allowlist matched it at its latest sighting, whatever the status
+--   (a deleted object's finding is resolved first, but it may have been allowlisted).
 -- due_date: first_seen_at's UTC date + 0 days (critical), 7 (high), 30 (medium);
 --   none for low.
 with matches as (
@@ -171,6 +173,7 @@ final as (
             when 'source_deleted' then gone_at
             when 'value_removed' then removed_at
         end as resolved_at,
+        allowlisted,
         allowlist_reason,
         (first_seen_at at time zone 'UTC')::date
         + case severity when 'critical' then 0 when 'high' then 7 when 'medium' then 30 end

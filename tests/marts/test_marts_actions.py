@@ -49,13 +49,14 @@ def test_live_credentials_get_rotation_and_their_chat_deletion(lake: FixtureLake
         fingerprint("k1"): "high",
         fingerprint("k2"): "critical",
         fingerprint("k3"): "high",
+        fingerprint("k4"): "high",
     }
     rotate = warehouse.one("select * from action_list where target_id = ?", fingerprint("k3"))
     assert rotate["target_type"] == "credential"
     assert rotate["reason"] == (
         "Rotate this github_token (ghp_…(40 chars)): exposed in 1 object(s) (chat_message) by "
-        f"bob@example.com since {SCANNED.date().isoformat()}; the chat was deleted, which does "
-        "not revoke it."
+        f"bob@example.com since {SCANNED.date().isoformat()}; 1 of them deleted or edited "
+        "since, which does not revoke it."
     )
     assert (rotate["user_id"], rotate["user_email"]) == ("bob", "bob@example.com")
 
@@ -71,6 +72,59 @@ def test_live_credentials_get_rotation_and_their_chat_deletion(lake: FixtureLake
         "(aws_access_key_id, stripe_secret_key); worst: stripe_secret_key sk_live_…(32 chars)."
     )
     assert delete["status"] == "proposed"
+
+
+def test_rotation_stays_after_the_credential_is_deleted_or_edited_out(
+    lake: FixtureLake,
+) -> None:
+    """Deleting or editing text does not revoke a credential: only allowlisting it (its
+    latest sighting) ends the rotation."""
+    _people(lake, "alice")
+    for chat_id in ("c_ours", "c_retention", "c_both", "c_allowed_gone"):
+        lake.chat(chat_id, "alice")
+        lake.message(f"{chat_id}_m", chat_id)
+    lake.scan("chat_message", "c_ours_m", ago(days=6), [Hit("stripe_secret_key", "k_ours")])
+    lake.tombstone("chat", "c_ours", ago(days=2))  # our own delete_chat action
+    lake.scan("chat_message", "c_retention_m", ago(days=6), [Hit("github_token", "k_ret")])
+    lake.tombstone("chat", "c_retention", ago(days=1))
+    lake.project("p1", "alice", updated_at=ago(days=6))
+    lake.scan(
+        "project", "p1", ago(days=6), [Hit("aws_access_key_id", "k_desc", part="description")]
+    )
+    lake.scan("project", "p1", ago(days=1), [], version=ago(days=1))  # edited out
+    # the same key in two chats, one deleted since: one action for both
+    lake.scan("chat_message", "c_both_m", ago(days=5), [Hit("github_token", "k_ret")])
+    # allowlisted (say, after rotating it) and then deleted: no more rotation
+    lake.scan(
+        "chat_message", "c_allowed_gone_m", ago(days=3), [Hit("jwt", "k_old", allowlisted=True)]
+    )
+    lake.tombstone("chat", "c_allowed_gone", ago(days=1))
+    warehouse = lake.build()
+
+    resolutions = {
+        r["source_id"]: r["resolution"]
+        for r in warehouse.rows("select source_id, resolution from findings")
+    }
+    assert resolutions == {
+        "c_ours_m": "source_deleted",
+        "c_retention_m": "source_deleted",
+        "p1": "value_removed",
+        "c_both_m": None,
+        "c_allowed_gone_m": "source_deleted",
+    }
+    assert _targets(warehouse, "rotate_credential") == {
+        fingerprint("k_ours"): "critical",
+        fingerprint("k_ret"): "high",
+        fingerprint("k_desc"): "high",
+    }
+    reused = warehouse.one("select * from action_list where target_id = ?", fingerprint("k_ret"))
+    assert set(reused["finding_ids"]) == _ids(warehouse, "c_retention_m", "c_both_m")
+    assert reused["due_date"] == ago(days=6).date() + timedelta(days=7)
+    assert reused["reason"] == (
+        "Rotate this github_token (ghp_…(40 chars)): exposed in 2 object(s) (chat_message) by "
+        f"alice@example.com since {ago(days=6).date().isoformat()}; 1 of them deleted or "
+        "edited since, which does not revoke it."
+    )
 
 
 def test_files_and_documents_with_secrets_are_deleted_not_their_chat(lake: FixtureLake) -> None:
@@ -198,6 +252,45 @@ def test_repeated_critical_uploads_block_uploads_then_restrict_access(lake: Fixt
         "Restrict Claude access for carol@example.com: after repeated critical uploads "
         f"(threshold crossed on {ago(days=8).date().isoformat()}), 1 more critical finding(s) "
         f"followed, up to {ago(days=5).date().isoformat()}."
+    )
+
+
+def test_restriction_counts_files_not_findings(lake: FixtureLake) -> None:
+    """The blocking threshold counts distinct uploaded files: the day it is crossed is the
+    day of the N-th file's first critical finding, and only critical findings on a later
+    day, outside those files, restrict access."""
+    _people(lake, "frank")
+    lake.chat("c_frank", "frank")
+    lake.message("m_frank", "c_frank", files=("file_a", "file_b"))
+    lake.message("m_frank_later", "c_frank")
+    card = "credit_card_number"
+    two_in_a = [
+        Hit(card, "a1", severity="critical", first_seen_at=ago(days=10)),
+        Hit(card, "a2", severity="critical", first_seen_at=ago(days=10), start=40),
+    ]
+    lake.scan("chat_file", "file_a", ago(days=10), two_in_a)
+    lake.scan("chat_file", "file_b", ago(days=6), [Hit(card, "b1", severity="critical")])
+    first = lake.build()
+    assert _targets(first, "block_uploads_for_user") == {"frank": "critical"}
+    assert first.actions("restrict_app_access_for_user") == []  # file B crossed it
+
+    # a later day: a critical finding in a message, and one more (a new detector) in file A
+    lake.scan(
+        "chat_file",
+        "file_a",
+        ago(days=3),
+        [*two_in_a, Hit(card, "a3", severity="critical", start=80)],
+    )
+    lake.scan("chat_message", "m_frank_later", ago(days=3), [Hit("stripe_secret_key", "s1")])
+    second = lake.build()
+    (restrict,) = second.actions("restrict_app_access_for_user")
+    assert restrict["finding_ids"] == [
+        second.finding("m_frank_later", "stripe_secret_key")["finding_id"]
+    ]
+    assert restrict["reason"] == (
+        "Restrict Claude access for frank@example.com: after repeated critical uploads "
+        f"(threshold crossed on {ago(days=6).date().isoformat()}), 1 more critical finding(s) "
+        f"followed, up to {ago(days=3).date().isoformat()}."
     )
 
 
