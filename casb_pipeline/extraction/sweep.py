@@ -4,34 +4,48 @@ Chats deleted through the API or by retention vanish from every list without
 a feed event (a user's own delete keeps them listed with ``deleted_at``), and
 the incremental walk never asks for them again. A full walk of chat and
 project ids is cheap (1,000 chats or 100 projects a request); whatever the
-lake holds that it does not return is tombstoned with cause ``not_listed``
-(every sweep says so again; staging keeps the earliest).
+lake holds that it does not return is tombstoned with cause ``not_listed``.
+
+Only what is really missing counts: the chat walk's upper bound lies a day
+past the sweep's start, so a chat updated while the walk runs is still in it;
+a record the client could not parse counts as listed under its id; and when
+an unreadable record has no id, any object may be that one, so that stream
+is not swept this time. Staging lets a later extraction of the object
+overrule a ``not_listed`` tombstone.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from casb_pipeline.extraction.context import StreamContext
-from casb_pipeline.extraction.malformed import quarantine_malformed
+from casb_pipeline.extraction.malformed import malformed_ids, quarantine_malformed
 
 EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+# How far past the sweep's start the chat walk reaches (the filter needs an upper bound).
+WALK_AHEAD = timedelta(days=1)
+SWEPT = {"chat": "chats", "project": "projects"}
 
 
 def sweep_deletions(ctx: StreamContext) -> dict[str, int]:
-    listed_chats = {chat.id for chat in ctx.client.chats_updated(EPOCH, ctx.now)}
-    listed_projects = {project.id for project in ctx.client.projects()}
+    listed = {
+        "chat": {chat.id for chat in ctx.client.chats_updated(EPOCH, ctx.now + WALK_AHEAD)},
+        "project": {project.id for project in ctx.client.projects()},
+    }
+    unreadable = {kind: malformed_ids(ctx, stream) for kind, stream in SWEPT.items()}
     quarantine_malformed(ctx)
-    gone = {
-        "chat": _known(ctx, "chats") - listed_chats,
-        "project": _known(ctx, "projects") - listed_projects,
-    }
-    for object_type, ids in gone.items():
-        for object_id in sorted(ids):
-            ctx.tombstone(ctx.last_day, object_type, object_id, ctx.now, "not_listed", None)
-    return {"chats_listed": len(listed_chats), "projects_listed": len(listed_projects)} | {
-        f"{kind}s_gone": len(ids) for kind, ids in gone.items()
-    }
+    counts: dict[str, int] = {}
+    for kind, stream in SWEPT.items():
+        ids, nameless = unreadable[kind]
+        gone = set() if nameless else _known(ctx, stream) - listed[kind] - ids
+        for object_id in sorted(gone):
+            ctx.tombstone(ctx.last_day, kind, object_id, ctx.now, "not_listed", None)
+        counts |= {
+            f"{stream}_listed": len(listed[kind] | ids),
+            f"{stream}_gone": len(gone),
+            f"{stream}_unreadable_without_id": nameless,
+        }
+    return counts
 
 
 def _known(ctx: StreamContext, stream: str) -> set[str]:

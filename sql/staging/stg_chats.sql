@@ -1,6 +1,7 @@
 -- One row per chat (latest version). `deleted_at`: deleted by its user in claude.ai
 -- (still listed, content gone); `tombstoned_at`: gone from the API (deleted through
--- the API, by retention, or seen as deleted in the activity feed).
+-- the API, by retention, or seen as deleted in the activity feed), from the tombstones
+-- that still stand (stg_tombstones: a later listing overrules a sweep's or a 404's).
 with source as (
     select * from lake_chats
 ),

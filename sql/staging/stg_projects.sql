@@ -1,5 +1,7 @@
 -- One row per project (latest detail). `deleted_at`: deleted by its user (still
--- listed); `tombstoned_at`: gone from the API or deleted according to the feed.
+-- listed); `tombstoned_at`: gone from the API or deleted according to the feed, from
+-- the tombstones that still stand (stg_tombstones: a later sighting overrules a
+-- sweep's or a 404's).
 with source as (
     select * from lake_projects
 ),
