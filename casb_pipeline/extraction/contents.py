@@ -4,14 +4,18 @@ The metadata of uploads and generated files comes with the message lists, so
 no metadata call is made for them; artifact versions need one (their md5 is
 only there). An object whose bytes the blob store already holds is not
 downloaded again: its ``contents`` row is copied into this partition, so each
-partition's file lists every object its messages reference.
+partition's file lists every object its messages reference. The exception is
+an object known to have changed under its id since it was fetched
+(``ContentRef.changed_at``): it is downloaded again, and its new bytes get a
+new blob and a newer ``contents`` row. An object listed larger than the
+download cap is quarantined without a request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -39,19 +43,30 @@ TOMBSTONE_TYPE = {
 
 @dataclass(frozen=True)
 class ContentRef:
-    """An object whose bytes a partition needs."""
+    """An object whose bytes a partition needs.
+
+    ``size_bytes``: the size its listing gives, if any. ``changed_at``: when the
+    object last changed under its id, if known; a copy fetched before then is stale.
+    """
 
     object_type: str
     object_id: str
     day: date
     expected_md5: str | None = None
     downloadable: bool = True
+    size_bytes: int | None = None
+    changed_at: datetime | None = None
+
+    def is_current(self, row: ContentRow) -> bool:
+        return self.changed_at is None or row.fetched_at >= self.changed_at
 
 
 Downloader = Callable[[ContentRef, Path], Download]
 
 
-def fetch_contents(ctx: StreamContext, refs: list[ContentRef], download: Downloader) -> None:
+def fetch_contents(
+    ctx: StreamContext, refs: list[ContentRef], download: Downloader, *, max_bytes: int
+) -> None:
     """Make sure every referenced object is in the blob store; write ``contents`` rows."""
     refs = list({(r.object_type, r.object_id): r for r in refs}.values())
     known = _known_contents(ctx, refs)
@@ -59,11 +74,17 @@ def fetch_contents(ctx: StreamContext, refs: list[ContentRef], download: Downloa
     missing: list[ContentRef] = []
     for ref in refs:
         row = known.get((ref.object_type, ref.object_id))
-        if row is not None and ctx.blobs.has(row.sha256):
+        if row is not None and ctx.blobs.has(row.sha256) and ref.is_current(row):
             rows.append((ref.day, row))
         elif not ref.downloadable:
             # Expired tool outputs and code-interpreter files: nothing to fetch, not an error.
             ctx.skipped["not_downloadable"] += 1
+        elif ref.size_bytes is not None and ref.size_bytes > max_bytes:
+            reason = (
+                f"listed size {ref.size_bytes} bytes is over the download cap of {max_bytes} "
+                "bytes (CASB_TEXTRACT_MAX_BYTES); not downloaded"
+            )
+            ctx.quarantine(ref.day, ref.object_id, ref.object_type, reason)
         else:
             missing.append(ref)
 
@@ -155,6 +176,7 @@ def extract_message_files(ctx: StreamContext, *, generated: bool, max_bytes: int
             # a generated file with null size has expired (§4.6).
             downloadable=row.get("mime_type") is not None
             and (not generated or row.get("size_bytes") is not None),
+            size_bytes=row.get("size_bytes"),
         )
         for row in frame.iter_rows(named=True)
     ]
@@ -163,7 +185,7 @@ def extract_message_files(ctx: StreamContext, *, generated: bool, max_bytes: int
     def download(ref: ContentRef, dest: Path) -> Download:
         return fetcher(ref.object_id, dest, max_bytes=max_bytes, expected_md5=ref.expected_md5)
 
-    fetch_contents(ctx, refs, download)
+    fetch_contents(ctx, refs, download, max_bytes=max_bytes)
 
 
 def extract_artifacts(ctx: StreamContext, *, max_bytes: int) -> None:
@@ -190,12 +212,15 @@ def extract_artifacts(ctx: StreamContext, *, max_bytes: int) -> None:
         else:
             metadata[version_id] = outcome
     write_records(ctx, "artifacts", ((day_of[v], a) for v, a in metadata.items()), reused)
-    md5_of = dict(zip(known["version_id"], known["md5"], strict=True))
-    md5_of.update({v: a.md5 for v, a in metadata.items()})
+    listed = {
+        row["version_id"]: (row["md5"], row["size_bytes"])
+        for row in known.select("version_id", "md5", "size_bytes").iter_rows(named=True)
+    }
+    listed.update({v: (a.md5, a.size_bytes) for v, a in metadata.items()})
     refs = [
-        ContentRef("artifact", v, day_of[v], expected_md5=md5_of.get(v))
+        ContentRef("artifact", v, day_of[v], expected_md5=listed[v][0], size_bytes=listed[v][1])
         for v in version_ids
-        if v in md5_of
+        if v in listed
     ]
 
     def download(ref: ContentRef, dest: Path) -> Download:
@@ -203,4 +228,4 @@ def extract_artifacts(ctx: StreamContext, *, max_bytes: int) -> None:
             ref.object_id, dest, max_bytes=max_bytes, expected_md5=ref.expected_md5
         )
 
-    fetch_contents(ctx, refs, download)
+    fetch_contents(ctx, refs, download, max_bytes=max_bytes)

@@ -3,12 +3,18 @@
 Attachments and collaborators are re-listed for every project of the run:
 those updated in the window and those named by a project activity of the
 window (sharing changes and file uploads may not bump ``updated_at``).
+
+A project document edited in place keeps its id, and its listing has no md5
+and a null ``updated_at``: the feed's ``claude_project_document_updated`` /
+``_uploaded`` (and ``claude_project_file_uploaded`` for project files) name
+what changed, and an object they name is downloaded again when the stored
+copy was fetched before the event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +73,13 @@ def extract_projects(ctx: StreamContext) -> dict[str, int]:
 
 PROJECT_ACTIVITY_PREFIX = "claude_project_"
 FILE_ACTIVITY_TYPES = ("claude_file_uploaded", "claude_file_deleted")
+# Events after which an attachment's bytes may differ under the same id, and the
+# field naming it (reference Appendix B).
+CONTENT_CHANGE_EVENTS = {
+    "claude_project_document_updated": "claude_project_document_id",
+    "claude_project_document_uploaded": "claude_project_document_id",
+    "claude_project_file_uploaded": "claude_file_id",
+}
 
 
 def projects_of_run(lake: Lake, days: list[date]) -> dict[str, date]:
@@ -94,6 +107,25 @@ def projects_of_run(lake: Lake, days: list[date]) -> dict[str, date]:
             for pid in named["claude_project_id"]:
                 found.setdefault(pid, day)
     return found
+
+
+def attachment_changes(lake: Lake, days: list[date]) -> dict[str, datetime]:
+    """Attachment id -> the latest content change the run's activities report."""
+    frames = []
+    for day in days:
+        activities = lake.scan_partition("activities", day)
+        if activities is None:
+            continue
+        for event, id_column in CONTENT_CHANGE_EVENTS.items():
+            frames.append(
+                activities.filter((pl.col("type") == event) & pl.col(id_column).is_not_null())
+                .select(pl.col(id_column).alias("id"), "created_at")
+                .collect()
+            )
+    if not frames:
+        return {}
+    latest = pl.concat(frames).group_by("id").agg(pl.col("created_at").max())
+    return dict(latest.iter_rows())
 
 
 def _relist(
@@ -126,12 +158,15 @@ def extract_project_collaborators(ctx: StreamContext) -> None:
 def extract_project_attachments(ctx: StreamContext, *, max_bytes: int) -> None:
     """Attachments of the run's projects, and the content of each file and document."""
     rows = _relist(ctx, "attachments", "project_attachments", ctx.client.project_attachments)
+    changed = attachment_changes(ctx.lake, ctx.days)
     refs = [
         ContentRef(
             "project_doc" if item.type == "project_doc" else "project_file",
             item.id,
             day,
             expected_md5=item.md5,
+            size_bytes=item.size_bytes,
+            changed_at=changed.get(item.id),
         )
         for day, item in rows
     ]
@@ -144,4 +179,4 @@ def extract_project_attachments(ctx: StreamContext, *, max_bytes: int) -> None:
         )
         return fetch(ref.object_id, dest, max_bytes=max_bytes, expected_md5=ref.expected_md5)
 
-    fetch_contents(ctx, refs, download)
+    fetch_contents(ctx, refs, download, max_bytes=max_bytes)
