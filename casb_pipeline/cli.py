@@ -68,7 +68,9 @@ def _simulator_serve(args: argparse.Namespace) -> int:
 def _actions_execute(args: argparse.Namespace) -> int:
     from casb_pipeline.actions.command import execute_command
 
-    return execute_command(action_ids=args.action_id, execute=args.execute)
+    return execute_command(
+        action_ids=args.action_id, execute=args.execute, select_all=args.all_actions
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,9 +122,23 @@ def build_parser() -> argparse.ArgumentParser:
     actions = commands.add_parser("actions", help="remediation actions")
     action_commands = actions.add_subparsers(dest="actions_command", required=True)
     execute = action_commands.add_parser(
-        "execute", help="carry out actions of the action list (dry run unless --execute)"
+        "execute",
+        help="carry out actions of the action list (dry run unless --execute)",
+        description="A dry run prints each action with its reason and sends nothing "
+        "(without ids: every open action). --execute sends the deletes of the actions "
+        "named by id, or of every open one with --all; it needs "
+        "CASB_ALLOW_DESTRUCTIVE_ACTIONS=1 and a warehouse built within the last 24 h "
+        "(CASB_ACTIONS_MAX_WAREHOUSE_AGE_HOURS).",
     )
-    execute.add_argument("action_id", nargs="*", help="action ids; default: all open")
+    execute.add_argument(
+        "action_id", nargs="*", help="action ids (exports/actions.csv); a dry run: all open"
+    )
+    execute.add_argument(
+        "--all",
+        dest="all_actions",
+        action="store_true",
+        help="every open action (needed with --execute when no ids are given)",
+    )
     execute.add_argument("--execute", action="store_true", help="really call the delete endpoints")
     execute.set_defaults(handler=_actions_execute)
     return parser

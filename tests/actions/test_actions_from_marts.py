@@ -44,9 +44,15 @@ def test_the_marts_deletes_are_carried_out(
     monkeypatch.setenv("CASB_ALLOW_DESTRUCTIVE_ACTIONS", "1")
     simulator.reset_counts()
 
-    run = run_actions(capsys, data_dir, "--execute")
+    run = run_actions(capsys, data_dir, "--execute", "--all")
 
     assert run.code == 0, run.out + run.err
+    # each result line is followed by the action's reason, its values masked
+    assert (
+        "reason: Rotate this stripe_secret_key (sk_live_…(32 chars)): exposed in 1 object(s)"
+        in run.out
+    )
+    assert "reason: Delete the uploaded file: it holds 1 open finding(s)" in run.out
     deleted = {e["target_id"]: e["request_id"] for e in run.log if e["result"] == "deleted"}
     assert set(deleted) == set(proposed.values()) and all(deleted.values())
     assert sum(deletes(simulator).values()) == 3

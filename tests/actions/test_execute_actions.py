@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,12 @@ def test_dry_run_sends_nothing_and_logs_what_it_would_do(
     }
     assert {e["mode"] for e in run.log} == {"dry_run"}
     assert "would DELETE the chat" in run.out and targets.chat in run.out
+    for line in (
+        f"reason: delete_chat of chat {targets.chat}",
+        "reason: rotate_credential of finding fnd_0001",
+        "reason: block_uploads_for_user of user user_a",
+    ):
+        assert line in run.out
     assert f"{ALLOW}=1 casb-pipeline actions execute --execute" in run.out
 
 
@@ -53,7 +61,7 @@ def test_execute_without_consent_refuses_and_sends_nothing(
 ) -> None:
     targets = planted_actions(simulator, data_dir)
 
-    run = run_actions(capsys, data_dir, "--execute")
+    run = run_actions(capsys, data_dir, "--execute", "--all")
 
     assert run.code == 2
     assert f"--execute also needs {ALLOW}=1" in run.err
@@ -73,7 +81,7 @@ def test_execute_with_consent_deletes_and_logs_request_ids(
     targets = planted_actions(simulator, data_dir)
     monkeypatch.setenv(ALLOW, "1")
 
-    run = run_actions(capsys, data_dir, "--execute")
+    run = run_actions(capsys, data_dir, "--execute", "--all")
 
     assert run.code == 0, run.out + run.err
     assert targets.chat not in simulator.expected_ids("chats")
@@ -112,7 +120,7 @@ def test_each_error_is_reported_and_the_rest_go_on(
     monkeypatch.setenv(ALLOW, "1")
     simulator.reset_counts()
 
-    run = run_actions(capsys, data_dir, "--execute")
+    run = run_actions(capsys, data_dir, "--execute", "--all")
 
     assert run.code == 1
     log = by_action(run.log)
@@ -150,6 +158,61 @@ def test_a_key_without_the_delete_scope_is_reported_per_action(
     for text in (run.out, run.err, (data_dir / "actions" / "log.jsonl").read_text()):
         assert read_only not in text
         assert simulator.api_key not in text
+
+
+def test_execute_names_its_actions_or_says_all(
+    simulator: Simulator,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    targets = planted_actions(simulator, data_dir)
+    monkeypatch.setenv(ALLOW, "1")
+
+    run = run_actions(capsys, data_dir, "--execute")
+
+    assert run.code == 2
+    (line,) = run.err.strip().splitlines()
+    assert "--execute ACTION_ID" in line and "--all" in line
+    both = run_actions(capsys, data_dir, "--execute", "--all", "act_chat")
+    assert both.code == 2 and "not both" in both.err
+    assert simulator.request_counts() == {}
+    assert targets.chat in simulator.expected_ids("chats")
+    assert run.log == both.log == []
+
+
+def test_execute_refuses_a_warehouse_older_than_a_day(
+    simulator: Simulator,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    targets = planted_actions(simulator, data_dir)
+    built = time.time() - 30 * 3600
+    os.utime(data_dir / "warehouse.duckdb", (built, built))
+    monkeypatch.setenv(ALLOW, "1")
+
+    run = run_actions(capsys, data_dir, "--execute", "act_chat", "act_rotate")
+
+    assert run.code == 2
+    (line,) = run.err.strip().splitlines()
+    assert "built 30 h ago" in line and "24 h" in line and "casb-pipeline run" in line
+    assert simulator.request_counts() == {}
+    assert targets.chat in simulator.expected_ids("chats")
+    assert [(e["action_id"], e["result"]) for e in run.log] == [
+        ("act_chat", "refused"),
+        ("act_rotate", "refused"),
+    ]
+    assert "30 h" in run.log[0]["detail"]
+
+    dry = run_actions(capsys, data_dir, "act_chat")  # a dry run reads any warehouse
+    assert dry.code == 0 and dry.log[-1]["result"] == "dry_run"
+    monkeypatch.setenv("CASB_ACTIONS_MAX_WAREHOUSE_AGE_HOURS", "36")
+    allowed = run_actions(capsys, data_dir, "--execute", "act_rotate")
+    assert allowed.code == 0 and allowed.log[-1]["result"] == "manual"
+    monkeypatch.setenv("CASB_ACTIONS_MAX_WAREHOUSE_AGE_HOURS", "a day")
+    bad = run_actions(capsys, data_dir, "--execute", "act_rotate")
+    assert bad.code == 2 and "CASB_ACTIONS_MAX_WAREHOUSE_AGE_HOURS" in bad.err
 
 
 def test_unknown_action_ids_are_refused_before_anything_happens(
