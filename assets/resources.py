@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
 from casb_pipeline.compliance import ComplianceClient
 from casb_pipeline.config import DataPaths, Secret
@@ -20,13 +21,14 @@ class ComplianceApiResource(dg.ConfigurableResource):
     """The Compliance API, or the embedded simulator when no key is configured.
 
     The key arrives through ``dg.EnvVar`` so it never enters run config,
-    metadata or logs. Without a key each run starts its own simulator on a
-    free loopback port (the UI's demo mode); ``casb-pipeline run`` starts one
-    simulator for the whole command instead and passes it in as a key.
+    metadata or logs, and the resource's repr leaves it out. Without a key
+    each run starts its own simulator on a free loopback port (the UI's demo
+    mode); ``casb-pipeline run`` starts one simulator for the whole command
+    instead and passes it in as a key.
     """
 
     base_url: str
-    api_key: str | None = None
+    api_key: str | None = Field(default=None, repr=False)
     rate_limit_rpm: int = 480
     max_concurrency: int = 8
     backoff_base_seconds: float = 1.0

@@ -140,8 +140,16 @@ class DataPaths:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` owner-only (0700); raw content lives below it."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Make ``path`` owner-only (0700), creating it and any missing parent owner-only too
+    (raw content lives below it); parents that already exist are left as they are."""
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        folder.chmod(0o700)
     path.chmod(0o700)
     return path
 

@@ -1,7 +1,8 @@
 """Content downloads: capped, hashed while streaming, verified, moved into place.
 
-Bytes stream into a hidden temporary file beside the destination (owner-only,
-as ``mkstemp`` creates it); SHA-256 and MD5 are computed on the way. Only a
+Bytes stream into a hidden temporary file beside the destination, owner-only
+and named as the lake names its temporaries (so the clean-up of files a killed
+writer left behind finds it); SHA-256 and MD5 are computed on the way. Only a
 complete, verified file is renamed onto ``dest``, so a reader never sees a
 partial download, and a failure leaves nothing behind.
 """
@@ -14,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -34,6 +34,7 @@ from casb_pipeline.compliance.errors import (
 from casb_pipeline.compliance.records import ArtifactContent
 from casb_pipeline.compliance.stats import RequestStats
 from casb_pipeline.compliance.transport import Transport, json_object
+from casb_pipeline.lake.files import temp_path_for
 
 MAX_FILENAME_BYTES = 200
 # Text inside JSON can grow up to sixfold when escaped (\uXXXX), plus the envelope.
@@ -178,7 +179,8 @@ def save_verified(
     check: Callable[[Digests], None],
 ) -> Digests:
     """Write ``chunks`` to ``dest`` atomically once they pass the size cap and ``check``."""
-    fd, staged = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+    staged = temp_path_for(dest)
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         sha256 = hashlib.sha256()
         md5 = hashlib.md5(usedforsecurity=False)
@@ -197,7 +199,7 @@ def save_verified(
         check(digests)
         os.replace(staged, dest)
     except BaseException:
-        Path(staged).unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
         raise
     return digests
 

@@ -17,7 +17,8 @@ from casb_pipeline.compliance import (
     MalformedResponseError,
     safe_filename,
 )
-from casb_pipeline.compliance.downloads import filename_from_disposition
+from casb_pipeline.compliance.downloads import filename_from_disposition, save_verified
+from casb_pipeline.lake.files import TEMP_PREFIX
 
 FILE_CONTENT = "/v1/compliance/apps/chats/files/claude_file_1/content"
 DATA = b"%PDF-1.7 " + bytes(range(256)) * 40
@@ -292,3 +293,27 @@ def test_content_md5_on_a_json_endpoint_may_describe_body_or_text(api, make_clie
     api.route("GET", ARTIFACT, Reply(body=body, headers={"content-md5": _md5_b64(b"x")}))
     with pytest.raises(ChecksumMismatch):
         client.download_artifact("claude_artifact_version_1", tmp_path / "b", max_bytes=1000)
+
+
+def test_a_download_in_progress_uses_the_lake_s_temporary_naming(tmp_path):
+    """A download killed half-way leaves a file `remove_stale_temps` recognises."""
+    folder = tmp_path / "blobs"
+    folder.mkdir()
+    during: list[str] = []
+
+    def chunks():
+        yield b"first half "
+        during.extend(p.name for p in folder.iterdir())
+        yield b"second half"
+
+    save_verified(
+        folder / "claude_file_1",
+        chunks(),
+        max_bytes=100,
+        on_too_large=lambda: AssertionError("not too large"),
+        check=lambda digests: None,
+    )
+
+    assert len(during) == 1
+    assert during[0].startswith(TEMP_PREFIX)
+    assert _leftovers(folder) == ["claude_file_1"]
