@@ -30,18 +30,6 @@ def snapshot_dir(lake: Path, dataset: str, taken_at: datetime) -> Path:
     return lake / dataset / f"snapshot={taken_at.strftime(SNAPSHOT_FORMAT)}"
 
 
-def partition_days(lake: Path, dataset: str) -> list[date]:
-    """Days that have at least one complete file for ``dataset``."""
-    root = lake / dataset
-    if not root.is_dir():
-        return []
-    days = []
-    for folder in root.glob("date=*"):
-        if any(folder.glob("*.parquet")):
-            days.append(date.fromisoformat(folder.name.removeprefix("date=")))
-    return sorted(days)
-
-
 def dataset_files(lake: Path, dataset: str) -> list[Path]:
     """Every complete Parquet file of ``dataset``: all partitions, or the latest snapshot."""
     root = lake / dataset

@@ -23,9 +23,18 @@ class Lake:
 
     def write_partition(
         self, dataset: str, day: date, table: pa.Table, writer: str = layout.DATA_FILE
-    ) -> Path:
-        """Replace ``writer``'s file of one daily partition (atomic; empty tables too)."""
-        return write_parquet_atomic(table, layout.partition_file(self.root, dataset, day, writer))
+    ) -> Path | None:
+        """Replace ``writer``'s file of one daily partition, atomically.
+
+        An empty table replaces an existing file (so a re-run that finds
+        nothing clears what an earlier run wrote) but creates none: an absent
+        file reads as an empty partition, and a first backfill over hundreds
+        of quiet days writes only the days that hold rows.
+        """
+        final = layout.partition_file(self.root, dataset, day, writer)
+        if table.num_rows == 0 and not final.exists():
+            return None
+        return write_parquet_atomic(table, final)
 
     def write_snapshot(self, dataset: str, taken_at: datetime, table: pa.Table) -> Path:
         folder = layout.snapshot_dir(self.root, dataset, taken_at)
@@ -46,9 +55,6 @@ class Lake:
 
     def scan_partition(self, dataset: str, day: date) -> pl.LazyFrame | None:
         return _scan(self.partition_files(dataset, day))
-
-    def partition_days(self, dataset: str) -> list[date]:
-        return layout.partition_days(self.root, dataset)
 
 
 def _scan(files: list[Path]) -> pl.LazyFrame | None:

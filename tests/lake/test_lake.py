@@ -31,7 +31,7 @@ def test_partition_replace_is_whole(tmp_path: Path) -> None:
     lake.write_partition("chats", DAY, _table(3, "new"))
     frame = lake.scan("chats").collect()
     assert sorted(frame["id"].to_list()) == ["new-0", "new-1", "new-2"]
-    assert lake.partition_days("chats") == [DAY]
+    assert [p.parent.name for p in lake.partition_files("chats", DAY)] == [f"date={DAY}"]
 
 
 def test_writers_share_a_partition_without_touching_each_other(tmp_path: Path) -> None:
@@ -69,6 +69,16 @@ def test_latest_snapshot_wins(tmp_path: Path) -> None:
 
 def test_empty_dataset_scans_as_none(tmp_path: Path) -> None:
     assert Lake(tmp_path / "lake").scan("nothing") is None
+
+
+def test_an_empty_write_clears_a_partition_but_creates_no_file(tmp_path: Path) -> None:
+    lake = Lake(tmp_path / "lake")
+    empty = _table(0, "x")
+    assert lake.write_partition("chats", DAY, empty) is None
+    assert lake.partition_files("chats", DAY) == []
+    lake.write_partition("chats", DAY, _table(2, "old"))
+    assert lake.write_partition("chats", DAY, empty) is not None
+    assert lake.scan_partition("chats", DAY).collect().height == 0
 
 
 def test_sigkill_mid_write_leaves_old_file_readable(tmp_path: Path) -> None:
