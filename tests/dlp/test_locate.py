@@ -64,6 +64,15 @@ def test_null_and_empty_texts_yield_nothing() -> None:
     assert _locate([None, "", "no digits"], DIGITS).is_empty()
 
 
+def test_searching_every_row_finds_the_same_as_skipping_rows_without_a_match() -> None:
+    texts = [None, "", "no digits", "a\x00 1234 é 5678", "日本 9012", "1234", "x 12345 3456"]
+    frame = pl.DataFrame({"row": pl.Series(range(len(texts)), dtype=pl.UInt32), "text": texts})
+    skipping = locate(frame.lazy(), DIGITS, window=10).collect()
+    searching = locate(frame.lazy(), DIGITS, window=10, skip_rows=False).collect()
+    assert searching.equals(skipping)
+    assert skipping["row"].to_list() == [3, 3, 4, 5, 6]
+
+
 def test_a_pass_row_filter_skips_rows_without_it() -> None:
     frame = pl.DataFrame({"row": pl.Series([0, 1], dtype=pl.UInt32), "text": ["aws 1234", "1234"]})
     passes = [Scanner("digits", DIGITS, row_filter="aws"), Scanner("all", DIGITS)]

@@ -112,6 +112,25 @@ def test_a_header_word_covers_the_column_of_values_below_it() -> None:
     assert findings["context_hit"].all()
 
 
+def test_a_header_word_stops_at_the_end_of_its_text_and_at_a_long_gap() -> None:
+    rng = random.Random(6)
+    first, second, third = (ca_sin(rng) for _ in range(3))
+    lowered = _with_profile(Policy(), "national_ids", min_confidence=LOW)
+    texts = [f"SIN list:\n{first}", f"{second}", f"{'filler words ' * 10}{third}"]
+    findings = scan_texts(texts, lowered).filter(pl.col("detector") == "ca_sin")
+    assert findings.select("matched", "context_hit").rows() == [
+        (first, True),
+        (second, False),
+        (third, False),
+    ]
+    together = scan_texts([f"SIN list:\n{first}\n{second}\n{'filler words ' * 10}{third}"], lowered)
+    assert together.select("matched", "context_hit").rows() == [
+        (first, True),
+        (second, True),
+        (third, False),
+    ]
+
+
 def test_keep_columns_are_copied_from_the_input_row() -> None:
     frame = pl.DataFrame(
         {"id": [7], "text": ["SSN 536-22-1234"], "chat_id": ["c1"], "part": [None]},
