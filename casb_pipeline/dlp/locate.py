@@ -41,10 +41,10 @@ def locate(
     characters around the value (``before`` reaches back over
     the previous match of the same pattern, so a header such as "SSN:" still
     counts for the second value of a list). ``scrub=False`` skips replacing
-    sentinel characters, for texts known to have none. ``skip_rows=False``
-    skips the first search for rows without a match: cheaper when most rows
-    have one, since that search stops at a row's first match but every
-    matching row is then searched again in full.
+    sentinel characters, for texts known to have none. ``skip_rows`` first
+    keeps the rows with a match (a search that stops at a row's first match);
+    ``skip_rows=False`` extracts from every row at once, cheaper when most
+    rows have a match, since each of those is otherwise searched twice.
     """
     template = _AROUND_GROUPS if "(?P<v>" in pattern else _AROUND_MATCH
     text = (
