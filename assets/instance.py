@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -63,6 +65,17 @@ def reap_dead_runs(instance: dg.DagsterInstance) -> list[str]:
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         reaped.append(run.run_id)
     return reaped
+
+
+def materialized_days(
+    instance: dg.DagsterInstance, partitioned: Iterable[dg.AssetKey]
+) -> set[date]:
+    """Days every one of the ``partitioned`` (daily) assets has materialised."""
+    done: set[date] | None = None
+    for key in partitioned:
+        days = {date.fromisoformat(k) for k in instance.get_materialized_partitions(key)}
+        done = days if done is None else done & days
+    return done or set()
 
 
 def _alive(pid: int) -> bool:

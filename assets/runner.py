@@ -16,8 +16,8 @@ from pathlib import Path
 import dagster as dg
 
 from assets.definitions import EXTRACT_GROUPS, build_definitions, start_date_for
-from assets.instance import dagster_home, process_tags, reap_dead_runs
-from assets.schedules import RANGE_END, RANGE_START
+from assets.instance import dagster_home, materialized_days, process_tags, reap_dead_runs
+from assets.schedules import range_tags
 from casb_pipeline.config import DataPaths, Settings
 from casb_pipeline.errors import CasbError
 from casb_pipeline.lake.files import remove_stale_temps
@@ -95,18 +95,14 @@ def run_pipeline(*, start: date | None, end: date | None, extract_only: bool) ->
             today=today,
             start=start,
             end=end,
-            materialized=_materialized_days(instance, defs, selection),
+            materialized=materialized_days(instance, _partitioned(defs, selection)),
         )
         for first, last in ranges:
             print(f"Run: partitions {first} to {last}", file=sys.stderr)
             result = job.execute_in_process(
                 instance=instance,
                 asset_selection=selection,
-                tags={
-                    RANGE_START: first.isoformat(),
-                    RANGE_END: last.isoformat(),
-                    **process_tags(),
-                },
+                tags={**range_tags(first, last), **process_tags()},
                 run_config={"loggers": {"progress": {}}},
                 raise_on_error=False,
             )
@@ -129,26 +125,17 @@ def _first_failure(result: dg.ExecuteInProcessResult) -> str:
     return "a step did not finish"
 
 
+def _partitioned(defs: dg.Definitions, keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
+    graph = defs.resolve_asset_graph()
+    return [key for key in keys if graph.get(key).partitions_def is not None]
+
+
 def _selection(defs: dg.Definitions, extract_only: bool) -> list[dg.AssetKey]:
     graph = defs.resolve_asset_graph()
     keys = graph.get_all_asset_keys()
     if not extract_only:
         return sorted(keys)
     return sorted(k for k in keys if graph.get(k).group_name in EXTRACT_GROUPS)
-
-
-def _materialized_days(
-    instance: dg.DagsterInstance, defs: dg.Definitions, selection: list[dg.AssetKey]
-) -> set[date]:
-    """Days every partitioned asset of the selection has materialised."""
-    graph = defs.resolve_asset_graph()
-    done: set[date] | None = None
-    for key in selection:
-        if graph.get(key).partitions_def is None:
-            continue
-        days = {date.fromisoformat(k) for k in instance.get_materialized_partitions(key)}
-        done = days if done is None else done & days
-    return done or set()
 
 
 def run_ui() -> int:
