@@ -11,6 +11,7 @@ code runs per row.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from functools import cache
 
 import polars as pl
@@ -31,12 +32,17 @@ def _position() -> pl.Expr:
 _UNROLLED_DIGITS = 24
 
 
-def _digit_at(raw: pl.Expr, index: int) -> pl.Expr:
-    """The digit at byte ``index`` of each value (from the right when
-    negative); 0 for any other character and past either end, as in
-    ``_digits_list``."""
-    byte = raw.bin.get(index, null_on_oob=True).cast(pl.Int64)
-    return pl.when(byte.is_between(48, 57)).then(byte - 48).otherwise(0)
+def _byte_table(value_of_digit: Callable[[int], int]) -> pl.Expr:
+    """A lookup from byte value to ``value_of_digit(d)`` for the digits 0-9
+    and 0 for any other byte (as ``_digits_list`` counts them)."""
+    values = [value_of_digit(code - 48) if 48 <= code <= 57 else 0 for code in range(256)]
+    return pl.lit(pl.Series(values, dtype=pl.Int64))
+
+
+def _looked_up(raw: pl.Expr, index: int, table: pl.Expr) -> pl.Expr:
+    """``table`` at byte ``index`` of each value (from the right when
+    negative); null past either end (``sum_horizontal`` skips it)."""
+    return table.gather(raw.bin.get(index, null_on_oob=True).cast(pl.Int64))
 
 
 def _doubled(digit: pl.Expr) -> pl.Expr:
@@ -48,9 +54,10 @@ def luhn(digits: pl.Expr) -> pl.Expr:
     """Luhn (mod 10): from the right, every second digit is doubled and
     reduced (2d - 9 when 2d > 9); the sum must end in 0."""
     raw = digits.cast(pl.Binary)
+    plain = _byte_table(lambda d: d)
+    doubled = _byte_table(lambda d: 2 * d - 9 if d >= 5 else 2 * d)
     unrolled = pl.sum_horizontal(
-        _doubled(_digit_at(raw, -1 - i)) if i % 2 else _digit_at(raw, -1 - i)
-        for i in range(_UNROLLED_DIGITS)
+        _looked_up(raw, -1 - i, doubled if i % 2 else plain) for i in range(_UNROLLED_DIGITS)
     )
     fits = (digits.str.len_bytes() <= _UNROLLED_DIGITS) & (
         digits.str.len_bytes() == digits.str.len_chars()
