@@ -121,13 +121,17 @@ def _permuted(digit: int, times: int) -> int:
 
 def verhoeff(digits: pl.Expr, width: int) -> pl.Expr:
     """Verhoeff check of a digit string of exactly ``width`` digits: one table
-    lookup per position, keyed by (running check, digit)."""
-    keys = list(range(100))
+    lookup per position, indexed by (running check, digit); null when a
+    character is not a digit."""
+    raw = digits.cast(pl.Binary)
+    digit_of = pl.lit(
+        pl.Series([code - 48 if 48 <= code <= 57 else None for code in range(256)], dtype=pl.Int64)
+    )
     check = pl.lit(0, dtype=pl.Int64)
     for i in range(width):
-        digit = digits.str.slice(width - 1 - i, 1).str.to_integer(strict=False)
+        byte = raw.bin.get(width - 1 - i, null_on_oob=True).cast(pl.Int64)
         step = [VERHOEFF_D5[c][_permuted(d, i % 8)] for c in range(10) for d in range(10)]
-        check = (check * 10 + digit).replace_strict(keys, step, default=None)
+        check = pl.lit(pl.Series(step, dtype=pl.Int64)).gather(check * 10 + digit_of.gather(byte))
     return (digits.str.len_chars() == width) & (check == 0)
 
 
