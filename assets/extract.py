@@ -17,6 +17,7 @@ import pyarrow as pa
 from assets.checks import quarantine_check, stream_check_specs, table_checks
 from assets.resources import ComplianceApiResource, LakeResource
 from casb_pipeline.compliance import STREAMS, schema
+from casb_pipeline.config import check_api_source, record_api_source
 from casb_pipeline.extraction import chats, contents, directory, feed, projects, sweep
 from casb_pipeline.extraction.context import StreamContext
 from casb_pipeline.extraction.ledgers import CONTENTS, CONTENTS_SCHEMA
@@ -49,10 +50,13 @@ def run_step(
 ) -> tuple[dict[str, Any], list[date]]:
     days = run_days(context)
     writer = context.asset_key.path[-1]
+    data_dir = lake.paths.root
+    check_api_source(data_dir, api.source)
     with api.open() as client:
         ctx = StreamContext(client, lake.lake, lake.blobs, days, datetime.now(UTC), writer)
         extra = step(ctx) or {}
         metadata = {**ctx.finish(), **extra}
+    record_api_source(data_dir, api.source)
     context.log.info(
         f"{metadata['rows_written']} rows, {metadata['requests']} requests, "
         f"{metadata['quarantined']} quarantined"

@@ -14,7 +14,19 @@ from pydantic import Field
 from casb_pipeline.compliance import ComplianceClient
 from casb_pipeline.config import DataPaths, Secret
 from casb_pipeline.lake import BlobStore, Lake
-from casb_pipeline.simulator import Simulator, SimulatorConfig
+from casb_pipeline.simulator import DEFAULT_API_KEY, Simulator, SimulatorConfig
+
+
+def api_source(base_url: str, api_key: str | None) -> str:
+    """Where a run's data comes from, as the data dir records it (never the key).
+
+    No key, or the simulator's documented default key: the embedded simulator
+    with the seed and preset of ``CASB_SIM_*``; otherwise the API root.
+    """
+    if api_key is None or api_key == DEFAULT_API_KEY:
+        simulated = SimulatorConfig.from_env()
+        return f"the embedded simulator (seed {simulated.seed}, scale {simulated.scale})"
+    return base_url
 
 
 class ComplianceApiResource(dg.ConfigurableResource):
@@ -32,6 +44,10 @@ class ComplianceApiResource(dg.ConfigurableResource):
     rate_limit_rpm: int = 480
     max_concurrency: int = 8
     backoff_base_seconds: float = 1.0
+
+    @property
+    def source(self) -> str:
+        return api_source(self.base_url, self.api_key)
 
     @contextmanager
     def open(self) -> Iterator[ComplianceClient]:

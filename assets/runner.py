@@ -17,9 +17,12 @@ import dagster as dg
 
 from assets.definitions import EXTRACT_GROUPS, build_definitions, start_date_for
 from assets.instance import dagster_home, materialized_days, process_tags, reap_dead_runs
+from assets.progress import failure_summary
+from assets.resources import api_source
 from assets.schedules import range_tags
-from casb_pipeline.config import DataPaths, Settings
+from casb_pipeline.config import DataPaths, Settings, check_api_source, start_date_ignored
 from casb_pipeline.errors import CasbError
+from casb_pipeline.extraction.preflight import preflight
 from casb_pipeline.lake.files import remove_stale_temps
 from casb_pipeline.partition_plan import plan_ranges
 from casb_pipeline.run_summary import print_summary
@@ -71,8 +74,13 @@ def run_pipeline(*, start: date | None, end: date | None, extract_only: bool) ->
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
     settings = Settings.from_env()
+    key = settings.api_key.reveal() if settings.api_key else None
+    check_api_source(settings.data_dir, api_source(settings.api_base_url, key))
     dagster_home(settings)
     with api_environment(settings) as (live, first_day):
+        if ignored := start_date_ignored(settings, first_day):
+            print(ignored, file=sys.stderr)
+        _preflight(live)
         defs = build_definitions(live, start=first_day)
         instance = dg.DagsterInstance.get()
         for run_id in reap_dead_runs(instance):
@@ -115,13 +123,19 @@ def run_pipeline(*, start: date | None, end: date | None, extract_only: bool) ->
     return 0
 
 
+def _preflight(settings: Settings) -> None:
+    """One request with the run's key before any run; stops the command when it fails for good."""
+    if settings.api_key is None:
+        raise CasbError("no API key for the run: set ANTHROPIC_COMPLIANCE_ACCESS_KEY")
+    problem = preflight(settings.api_base_url, settings.api_key)
+    if problem is not None:
+        print(f"Preflight request failed ({problem}); starting the runs anyway.", file=sys.stderr)
+
+
 def _first_failure(result: dg.ExecuteInProcessResult) -> str:
     """The first failed step and its error (our errors never carry keys or content)."""
     for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        cause = error.cause if error and error.cause else error
-        message = cause.message.strip().splitlines()[-1] if cause else "unknown error"
-        return f"step {event.step_key}: {message}"
+        return f"step {event.step_key}: {failure_summary(event.step_failure_data.error)}"
     return "a step did not finish"
 
 

@@ -138,6 +138,10 @@ class DataPaths:
     def start_date_file(self) -> Path:
         return self.root / "start_date"
 
+    @property
+    def api_source_file(self) -> Path:
+        return self.root / "api_source"
+
 
 def ensure_private_dir(path: Path) -> Path:
     """Make ``path`` owner-only (0700), creating it and any missing parent owner-only too
@@ -180,3 +184,36 @@ def resolve_start_date(settings: Settings, default: date) -> date:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(chosen.isoformat() + "\n")
     return chosen
+
+
+def check_api_source(data_dir: Path, source: str) -> None:
+    """Refuse to add data from ``source`` (an API root, or the embedded simulator) to a
+    data dir whose data came from another one: their rows would mix."""
+    path = DataPaths(data_dir).api_source_file
+    recorded = path.read_text().strip() if path.exists() else ""
+    if recorded and recorded != source:
+        raise ConfigError(
+            f"the data dir {data_dir} holds data from {recorded}, and this run would add "
+            f"data from {source}: set CASB_DATA_DIR to another folder for it, or remove "
+            f"{data_dir} to start over"
+        )
+
+
+def record_api_source(data_dir: Path, source: str) -> None:
+    """Note in the data dir where its data comes from, once (never the key)."""
+    path = DataPaths(data_dir).api_source_file
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(source + "\n")
+
+
+def start_date_ignored(settings: Settings, pinned: date) -> str | None:
+    """A warning when ``CASB_START_DATE`` asks for another first day than the pinned one."""
+    if settings.start_date is None or settings.start_date == pinned:
+        return None
+    pin = DataPaths(settings.data_dir).start_date_file
+    return (
+        f"CASB_START_DATE={settings.start_date} is ignored: this data dir's partitions start "
+        f"on {pinned}, pinned in {pin} at its first run (use another CASB_DATA_DIR to start "
+        "elsewhere)"
+    )
