@@ -111,17 +111,14 @@ def projects_of_run(lake: Lake, days: list[date]) -> dict[str, date]:
 
 def attachment_changes(lake: Lake, days: list[date]) -> dict[str, datetime]:
     """Attachment id -> the latest content change the run's activities report."""
-    frames = []
-    for day in days:
-        activities = lake.scan_partition("activities", day)
-        if activities is None:
-            continue
-        for event, id_column in CONTENT_CHANGE_EVENTS.items():
-            frames.append(
-                activities.filter((pl.col("type") == event) & pl.col(id_column).is_not_null())
-                .select(pl.col(id_column).alias("id"), "created_at")
-                .collect()
-            )
+    named = pl.lit(None, pl.String)
+    for event, id_column in CONTENT_CHANGE_EVENTS.items():
+        named = pl.when(pl.col("type") == event).then(pl.col(id_column)).otherwise(named)
+    frames = [
+        scan.select(named.alias("id"), "created_at").drop_nulls("id").collect()
+        for day in days
+        if (scan := lake.scan_partition("activities", day)) is not None
+    ]
     if not frames:
         return {}
     latest = pl.concat(frames).group_by("id").agg(pl.col("created_at").max())

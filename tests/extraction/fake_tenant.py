@@ -57,6 +57,21 @@ def _in_range(value: object, seen: Seen, column: str) -> bool:
     )
 
 
+def _listed(object_id: str, updated_at: datetime, **extra: Any) -> dict[str, Any]:
+    """A chat or project as the list endpoints show it."""
+    stamp = iso(updated_at)
+    return {
+        "id": object_id,
+        "name": f"name of {object_id}",
+        "created_at": stamp,
+        "updated_at": stamp,
+        "deleted_at": None,
+        "organization_uuid": ORG,
+        "user": USER,
+        **extra,
+    }
+
+
 @dataclass
 class FakeTenant:
     """API objects by kind; tests edit them between extraction steps."""
@@ -83,61 +98,37 @@ class FakeTenant:
 
     # --- building the tenant ---------------------------------------------------------
 
-    def add_chat(self, chat_id: str, updated_at: datetime | str) -> dict[str, Any]:
-        stamp = updated_at if isinstance(updated_at, str) else iso(updated_at)
-        chat = {
-            "id": chat_id,
-            "name": f"chat {chat_id}",
-            "created_at": stamp,
-            "updated_at": stamp,
-            "deleted_at": None,
-            "organization_uuid": ORG,
-            "project_id": None,
-            "user": USER,
-        }
-        self.chats.append(chat)
-        return chat
+    def add_chat(self, chat_id: str, updated_at: datetime) -> None:
+        self.chats.append(_listed(chat_id, updated_at, project_id=None))
 
-    def add_project(self, project_id: str, updated_at: datetime | str) -> dict[str, Any]:
-        stamp = updated_at if isinstance(updated_at, str) else iso(updated_at)
-        project = {
-            "id": project_id,
-            "name": f"project {project_id}",
-            "is_private": True,
-            "created_at": stamp,
-            "updated_at": stamp,
-            "deleted_at": None,
-            "organization_uuid": ORG,
-            "user": USER,
-        }
-        self.projects.append(project)
+    def add_project(self, project_id: str, updated_at: datetime) -> None:
+        self.projects.append(_listed(project_id, updated_at, is_private=True))
         self.attachments.setdefault(project_id, [])
-        return project
 
     def add_document(self, project_id: str, document_id: str, content: str) -> None:
         self.documents[document_id] = content
-        self.attachments[project_id].append(
-            {
-                "type": "project_doc",
-                "id": document_id,
-                "filename": f"{document_id}.md",
-                "created_at": self.projects[0]["created_at"],
-                "mime_type": "text/plain",
-                "updated_at": None,
-            }
-        )
+        self._attach(project_id, "project_doc", document_id, ".md", updated_at=None)
 
     def add_project_file(self, project_id: str, file_id: str, data: bytes) -> None:
         self.files[file_id] = data
+        self._attach(
+            project_id,
+            "project_file",
+            file_id,
+            ".txt",
+            size_bytes=len(data),
+            md5=_md5(data).hexdigest(),
+        )
+
+    def _attach(self, project_id: str, kind: str, item_id: str, suffix: str, **extra: Any) -> None:
         self.attachments[project_id].append(
             {
-                "type": "project_file",
-                "id": file_id,
-                "filename": f"{file_id}.txt",
+                "type": kind,
+                "id": item_id,
+                "filename": item_id + suffix,
                 "created_at": self.projects[0]["created_at"],
                 "mime_type": "text/plain",
-                "size_bytes": len(data),
-                "md5": _md5(data).hexdigest(),
+                **extra,
             }
         )
 
