@@ -10,6 +10,9 @@ back for the command to mention: the runs' own retries may still get through.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from casb_pipeline.compliance import (
@@ -24,6 +27,7 @@ from casb_pipeline.config import Secret
 from casb_pipeline.errors import CasbError
 
 WINDOW = timedelta(minutes=1)
+CLIENT_LOG = logging.getLogger("casb_pipeline.compliance")
 # What no retry of the runs would cure.
 FATAL = (AuthenticationError, PermissionDeniedError, NetworkError, ApiNotEnabledError)
 
@@ -46,16 +50,19 @@ def preflight(
     runs may still overcome.
     """
     now = datetime.now(UTC)
-    with ComplianceClient(
-        base_url,
-        api_key,
-        rate_limit_rpm=0,
-        max_concurrency=1,
-        timeout=timeout,
-        max_retries=max_retries,
-        backoff_base=backoff_base,
-        page_size=1,
-    ) as client:
+    with (
+        _retry_notes_kept_quiet(),
+        ComplianceClient(
+            base_url,
+            api_key,
+            rate_limit_rpm=0,
+            max_concurrency=1,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            page_size=1,
+        ) as client,
+    ):
         try:
             next(client.activities(now - WINDOW, now), None)
         except FATAL as error:
@@ -63,6 +70,18 @@ def preflight(
         except ComplianceApiError as error:
             return error
     return None
+
+
+@contextmanager
+def _retry_notes_kept_quiet() -> Iterator[None]:
+    """The client's retry warnings stay off the terminal (the outcome is one line); a
+    logging setup of the application's own still receives them."""
+    quiet = logging.NullHandler()
+    CLIENT_LOG.addHandler(quiet)
+    try:
+        yield
+    finally:
+        CLIENT_LOG.removeHandler(quiet)
 
 
 def _explain(base_url: str, error: ComplianceApiError) -> str:

@@ -12,7 +12,7 @@ import dagster as dg
 
 from assets.definitions import build_definitions
 from casb_pipeline.config import DataPaths, Settings
-from tests.compliance.fake_compliance_api import FakeApi, error
+from tests.compliance.fake_compliance_api import FakeApi, Reply, error
 
 CANARY = "sk-ant-api01-CANARYcanary0123456789CANARYcanary-ZZ"
 
@@ -91,3 +91,23 @@ def test_a_refused_key_stops_the_command_after_one_request(tmp_path: Path) -> No
     ]
     assert [seen.path for seen in requests] == ["/v1/compliance/activities"]
     assert CANARY not in done.stdout + done.stderr
+
+
+def test_an_unreachable_api_stops_the_command_with_one_line(tmp_path: Path) -> None:
+    with FakeApi() as api:
+        api.route("GET", "/v1/compliance/activities", Reply(no_response=True))
+        done = _extract(
+            tmp_path / "data",
+            ANTHROPIC_COMPLIANCE_ACCESS_KEY=CANARY,
+            CASB_API_BASE_URL=api.base_url,
+        )
+        requests = api.requests()
+
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"Compliance API: {api.base_url}",
+        f"casb-pipeline: error: cannot reach the Compliance API at {api.base_url} "
+        "(RemoteProtocolError: Server disconnected without sending a response.): check "
+        "CASB_API_BASE_URL (the API root, without /v1/compliance) and the network",
+    ]
+    assert len(requests) == 3  # the first try and two retries
