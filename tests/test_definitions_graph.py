@@ -1,7 +1,8 @@
 """Snapshot of the asset graph: keys, groups, kinds, partitions, pools, parents, checks,
 jobs and schedules. A change to the graph shows up here in review.
 
-Regenerate after an intended change: ``UPDATE_GRAPH_SNAPSHOT=1 pytest tests/test_definitions_graph.py``.
+Regenerate after an intended change:
+``UPDATE_GRAPH_SNAPSHOT=1 pytest tests/test_definitions_graph.py``.
 """
 
 from __future__ import annotations
