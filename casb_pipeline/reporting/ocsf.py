@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from casb_pipeline.reporting.locations import shown_part
 from casb_pipeline.reporting.marts import epoch_millis
 
 OCSF_VERSION = "1.3.0"
@@ -123,7 +122,7 @@ def _description(row: Mapping[str, Any]) -> str:
 
 def _resources(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     owner = _fields(uid=row.get("user_id"), email_addr=row.get("user_email"))
-    location = _fields(part=shown_part(row.get("part")), start=row.get("start"), end=row.get("end"))
+    location = _fields(part=row.get("part"), start=row.get("start"), end=row.get("end"))
     resources = [_fields(uid=row["source_id"], type=row["source_type"], owner=owner, data=location)]
     for key, kind in (("chat_id", "chat"), ("project_id", "project")):
         if row.get(key) and row.get(key) != row["source_id"]:

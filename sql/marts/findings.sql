@@ -61,7 +61,28 @@ latest_sighting as (
         detector,
         fingerprint,
         count(*) as match_count,
-        first(matches.part order by matches.part nulls first, matches."start") as part,
+        -- Where in the source: page, table and slide numbers and the document and
+        -- project parts are kept; archive member paths and sheet names were chosen by
+        -- whoever made the file and may hold the very value, so they become `member:…`
+        -- and `sheet:…` (the raw label stays in stg_finding_matches, beside raw text).
+        array_to_string(
+            list_transform(
+                string_split(
+                    first(matches.part order by matches.part nulls first, matches."start"), '!'
+                ),
+                lambda label: case
+                    when regexp_full_match(
+                        label,
+                        '(page|table|slide):[0-9]+|slide:[0-9]+:notes|form|body|header'
+                        || '|footer|comments|name|description|instructions'
+                    ) then label
+                    when regexp_full_match(label, '(member|sheet):.*')
+                        then split_part(label, ':', 1) || ':…'
+                    else '…'
+                end
+            ),
+            '!'
+        ) as part,
         first(matches."start" order by matches.part nulls first, matches."start") as "start",
         first(matches."end" order by matches.part nulls first, matches."start") as "end",
         first(matches.masked order by matches.part nulls first, matches."start") as masked,
