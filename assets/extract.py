@@ -223,13 +223,14 @@ def extract_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinit
         _snapshot_asset(
             "organizations",
             "Organizations under the key's parent (snapshot every run).",
-            lambda ctx: {"organizations": len(directory.extract_organizations(ctx))},
+            directory.extract_organizations,
         ),
         _snapshot_asset(
             "users",
-            "Members of every organization (snapshot every run).",
+            "Members of every organization (snapshot every run), including organizations "
+            "seen only in chats, projects or the feed.",
             directory.extract_users,
-            ("organizations",),
+            ("organizations", "chats", "projects", "activities"),
         ),
         *(_partitioned_asset(spec, partitions) for spec in STREAM_ASSETS),
         _snapshot_asset(
